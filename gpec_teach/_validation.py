@@ -1,0 +1,238 @@
+"""Input checks shared by every method module.
+
+Every public function of :mod:`gpec_teach` validates its arguments at the top with
+these helpers, so that a learner gets one clear message that names the argument,
+the value received and the fix, instead of a traceback from deep inside scipy.
+User-facing message templates live here, in one place, so they can be reviewed
+(and one day translated) together.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+
+__all__ = [
+    "GPECWarning",
+    "GeographicCRSWarning",
+    "InvalidGeometryWarning",
+    "as_float_grid",
+    "check_choice",
+    "check_positive",
+    "check_probability",
+    "check_same_crs",
+    "check_projected_crs",
+    "describe",
+]
+
+
+class GPECWarning(UserWarning):
+    """Base class of the warnings issued by :mod:`gpec_teach`."""
+
+
+class GeographicCRSWarning(GPECWarning):
+    """Distances or areas were asked for on a geographic (degree) CRS.
+
+    Degrees are not metres: cell sizes, distances and areas computed on a
+    geographic CRS are wrong by a factor that changes with latitude. Reproject
+    to a projected, metric (ideally equal-area) CRS first.
+    """
+
+
+class InvalidGeometryWarning(GPECWarning):
+    """Invalid polygons were repaired with ``shapely.make_valid`` before use."""
+
+
+def describe(value, *, limit: int = 60) -> str:
+    """Return a short ``repr`` of *value* for an error message.
+
+    Examples
+    --------
+    >>> describe(3.0)
+    '3.0'
+    >>> describe("x" * 100)[:10]
+    "'xxxxxxxxx"
+    """
+    if isinstance(value, np.ndarray):
+        return f"array of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def check_choice(name: str, value, allowed: Iterable) -> None:
+    """Raise ``ValueError`` unless *value* is one of *allowed*.
+
+    Examples
+    --------
+    >>> check_choice("neighbors", 8, (4, 8))
+    >>> check_choice("neighbors", 6, (4, 8))
+    Traceback (most recent call last):
+    ...
+    ValueError: neighbors must be one of 4, 8. Got neighbors=6.
+    """
+    allowed = tuple(allowed)
+    if value not in allowed:
+        options = ", ".join(repr(a) if isinstance(a, str) else str(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {options}. Got {name}={describe(value)}.")
+
+
+def check_positive(name: str, value, *, allow_zero: bool = False) -> float:
+    """Return *value* as ``float`` after checking it is a finite positive number.
+
+    Examples
+    --------
+    >>> check_positive("cellsize", 100)
+    100.0
+    >>> check_positive("distance", -1)
+    Traceback (most recent call last):
+    ...
+    ValueError: distance must be a positive number. Got distance=-1.
+    """
+    kind = "a non-negative" if allow_zero else "a positive"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be {kind} number. Got {name}={describe(value)}.")
+    number = float(value)
+    if not np.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
+        raise ValueError(f"{name} must be {kind} number. Got {name}={describe(value)}.")
+    return number
+
+
+def check_probability(name: str, value) -> float:
+    """Return *value* as ``float`` after checking ``0 < value < 1``.
+
+    Examples
+    --------
+    >>> check_probability("probability", 0.5)
+    0.5
+    >>> check_probability("probability", 1.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: probability must be strictly between 0 and 1. Got probability=1.0.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number between 0 and 1. Got {name}={describe(value)}.")
+    value = float(value)
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"{name} must be strictly between 0 and 1. Got {name}={value!r}.")
+    return value
+
+
+def as_float_grid(name: str, values, *, nodata=None, allow_all_nodata: bool = False):
+    """Return a 2-D float64 copy of *values* with nodata cells set to NaN.
+
+    Parameters
+    ----------
+    name : str
+        Argument name used in error messages.
+    values : array_like
+        A 2-D numeric array (a numpy array or anything ``np.asarray`` accepts).
+    nodata : float, optional
+        Value that marks missing cells, in addition to NaN.
+    allow_all_nodata : bool, default False
+        If False, a grid with no valid cell is an error.
+
+    Returns
+    -------
+    numpy.ndarray
+        Float64 array; nodata cells are NaN.
+
+    Examples
+    --------
+    >>> as_float_grid("resistance", [[1, -9999], [2, 3]], nodata=-9999)
+    array([[ 1., nan],
+           [ 2.,  3.]])
+    >>> as_float_grid("resistance", [1, 2, 3])
+    Traceback (most recent call last):
+    ...
+    ValueError: resistance must be a 2-D grid (rows, columns). Got an array with 1 dimension(s) and shape (3,).
+    """
+    arr = np.asarray(values)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise TypeError(
+            f"{name} must be a numeric 2-D grid. Got {describe(values)} with dtype {arr.dtype}."
+        )
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D grid (rows, columns). Got an array with "
+            f"{arr.ndim} dimension(s) and shape {arr.shape}."
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one cell.")
+    out = arr.astype(np.float64, copy=True)
+    if nodata is not None and not np.isnan(nodata):
+        out[out == nodata] = np.nan
+    out[~np.isfinite(out)] = np.nan
+    if not allow_all_nodata and np.isnan(out).all():
+        raise ValueError(
+            f"{name} has no valid cell: every cell is nodata (nodata={nodata!r}). "
+            "Check the nodata value and that the grid covers your study area."
+        )
+    return out
+
+
+def check_same_crs(name_a: str, crs_a, name_b: str, crs_b) -> None:
+    """Raise ``ValueError`` when two layers have different coordinate reference systems.
+
+    A missing CRS on either side is an error too: it usually means a file lost its
+    projection information (set it with ``.set_crs()`` / ``.rio.write_crs()``).
+
+    Examples
+    --------
+    >>> check_same_crs("habitat", "EPSG:3035", "regions", "EPSG:3035")
+    >>> check_same_crs("habitat", "EPSG:3035", "regions", "EPSG:4326")
+    Traceback (most recent call last):
+    ...
+    ValueError: habitat and regions are in different CRSs (habitat: EPSG:3035, regions: EPSG:4326). Reproject one to match the other, for example regions.to_crs(habitat.crs).
+    """
+    from pyproj import CRS
+
+    if crs_a is None or crs_b is None:
+        missing = name_a if crs_a is None else name_b
+        raise ValueError(
+            f"{missing} has no CRS. Set it with .set_crs() (vectors) or "
+            ".rio.write_crs() (rasters) before combining layers."
+        )
+    a, b = CRS.from_user_input(crs_a), CRS.from_user_input(crs_b)
+    if a != b:
+        raise ValueError(
+            f"{name_a} and {name_b} are in different CRSs ({name_a}: {_crs_label(a)}, "
+            f"{name_b}: {_crs_label(b)}). Reproject one to match the other, for example "
+            f"{name_b}.to_crs({name_a}.crs)."
+        )
+
+
+def check_projected_crs(name: str, crs, *, error: bool = False) -> None:
+    """Warn (or raise, with ``error=True``) when *crs* is geographic.
+
+    Examples
+    --------
+    >>> check_projected_crs("patches", "EPSG:3035")
+    >>> check_projected_crs("patches", "EPSG:4326", error=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: patches is in a geographic CRS (EPSG:4326, units of degrees); distances and areas need metres. Reproject first, for example patches.to_crs(...) with a projected, equal-area CRS.
+    """
+    from pyproj import CRS
+
+    if crs is None:
+        return
+    crs = CRS.from_user_input(crs)
+    if crs.is_geographic:
+        message = (
+            f"{name} is in a geographic CRS ({_crs_label(crs)}, units of degrees); distances "
+            f"and areas need metres. Reproject first, for example {name}.to_crs(...) with a "
+            "projected, equal-area CRS."
+        )
+        if error:
+            raise ValueError(message)
+        warnings.warn(message, GeographicCRSWarning, stacklevel=3)
+
+
+def _crs_label(crs) -> str:
+    epsg = crs.to_epsg()
+    return f"EPSG:{epsg}" if epsg else crs.name

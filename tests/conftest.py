@@ -1,0 +1,38 @@
+"""Shared fixtures: the external reference cases and the repository root."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def reference_root() -> Path:
+    """Folder of the published reference cases (``../shared/reference`` by default).
+
+    ``GPEC_REFERENCE_DIR`` points elsewhere. The files are read in place and never
+    copied into this repository (they carry their own licences).
+    """
+    env = os.environ.get("GPEC_REFERENCE_DIR")
+    return Path(env) if env else ROOT.parent / "shared" / "reference"
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    """Path of the reference cases; skips the test with the reason when absent."""
+    path = reference_root()
+    if not path.is_dir():
+        pytest.skip(
+            f"reference cases not found at {path}: set GPEC_REFERENCE_DIR to the folder "
+            "holding circuitscape/, fragstats/ and makurhini_pc/ to run the validation"
+        )
+    return path
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository root."""
+    return ROOT
