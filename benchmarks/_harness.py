@@ -51,9 +51,7 @@ def _worker(setup, run, repeat, queue):
         queue.put((float("nan"), float("nan"), f"error: {type(exc).__name__}: {exc}"))
 
 
-def measure(
-    method: str, size: str, setup: Callable, run: Callable, *, repeat: int = 3
-) -> Result:
+def measure(method: str, size: str, setup: Callable, run: Callable, *, repeat: int = 3) -> Result:
     """Run ``run(setup())`` *repeat* times in a fresh process; return a :class:`Result`.
 
     *setup* and *run* must be module-level functions (picklable). *run* may return a

@@ -13,9 +13,12 @@ import importlib
 __version__ = "0.1.0"
 
 # Public name -> submodule that defines it. Submodules are imported on first access.
-_EXPORTS: dict[str, str] = {}
+_EXPORTS: dict[str, str] = {
+    "check_environment": "checkup",
+}
 
 _SUBMODULES = (
+    "checkup",
     "data",
     "resistance",
     "least_cost",

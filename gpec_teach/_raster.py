@@ -88,9 +88,7 @@ def unwrap(name: str, raster, *, cellsize=None, allow_all_nodata: bool = False) 
                         f"{name}.rio.reproject({name}.rio.crs, resolution=...)."
                     )
                 cellsize = abs(xres)
-        values = as_float_grid(
-            name, da.values, nodata=nodata, allow_all_nodata=allow_all_nodata
-        )
+        values = as_float_grid(name, da.values, nodata=nodata, allow_all_nodata=allow_all_nodata)
         check_projected_crs(name, crs)
         cellsize = check_positive("cellsize", 1.0 if cellsize is None else cellsize)
         return Grid(values, cellsize, da, crs)

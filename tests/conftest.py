@@ -36,3 +36,21 @@ def reference_dir() -> Path:
 def repo_root() -> Path:
     """The repository root."""
     return ROOT
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--skip-regen",
+        action="store_true",
+        default=False,
+        help="skip the tests that regenerate the teaching landscape (marked 'regen')",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--skip-regen"):
+        return
+    skip = pytest.mark.skip(reason="--skip-regen given: landscape regeneration not checked")
+    for item in items:
+        if "regen" in item.keywords:
+            item.add_marker(skip)

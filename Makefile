@@ -1,0 +1,74 @@
+# GPEC Connectivity Curriculum: two commands, `make book` and `make test`.
+# Everything runs inside .venv, created from requirements.lock (exact pins).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON_BOOT ?= $(shell command -v python3.11 || command -v python3)
+VENV        := .venv
+PY          := $(VENV)/bin/python
+STAMP       := $(VENV)/.installed
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+# One BLAS/OpenMP thread: results and timings do not depend on the machine's core count.
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
+# Notebooks and the book build run offline: no tile downloads or update checks at build time.
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+PYTEST_ARGS ?=
+NBVAL_ARGS  := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
+               --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts=-ra
+
+.PHONY: help venv book test test-unit test-notebooks test-book lab bench data lock kit clean
+
+help:  ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON_BOOT)"; $(PYTHON_BOOT) -m venv $(VENV); }
+	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+venv: $(STAMP)  ## Create .venv and install the locked environment and gpec_teach
+
+book: $(STAMP)  ## Set everything up and build the site into _build/html
+	$(VENV)/bin/jupyter-book build . --builder html
+	@echo "Open file://$(CURDIR)/_build/html/index.html"
+
+test: $(STAMP)  ## Run every test: unit, doctests, reference cases, notebooks, book build (-W)
+	$(MAKE) --no-print-directory test-unit
+	$(MAKE) --no-print-directory test-notebooks
+	$(MAKE) --no-print-directory test-book
+
+test-unit: $(STAMP)  ## Unit tests, doctests, curriculum structure, data and reference cases
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-notebooks: $(STAMP)  ## Execute every notebook with nbval (checks # NBVAL_CHECK_OUTPUT cells)
+	$(PY) -m pytest $(NBVAL_ARGS) notebooks
+
+test-book: $(STAMP)  ## Build the book with warnings as errors
+	$(VENV)/bin/jupyter-book build . --builder html --warningiserror --nitpick --keep-going
+
+lab: $(STAMP)  ## Open JupyterLab on the notebooks
+	$(VENV)/bin/jupyter lab notebooks
+
+bench: $(STAMP)  ## Benchmarks: methods (size, seconds, peak MB), import time, notebooks
+	$(PY) benchmarks/run.py
+
+data: $(STAMP)  ## Regenerate the teaching landscape in data/ (byte-identical)
+	$(PY) data/make_landscape.py
+
+lock:  ## Re-resolve requirements.in into requirements.lock and environment.yml
+	rm -rf .lock-venv
+	$(PYTHON_BOOT) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.in
+	.lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v '^gpec' > requirements.lock
+	rm -rf .lock-venv
+	$(PYTHON_BOOT) .ci/sync_environment.py
+
+clean:  ## Remove the built site and caches (keeps .venv)
+	rm -rf _build .pytest_cache .ruff_cache
+	find . -name __pycache__ -not -path './$(VENV)/*' -prune -exec rm -rf {} +
