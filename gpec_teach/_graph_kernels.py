@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse.csgraph import dijkstra
+from scipy.sparse.csgraph import dijkstra, floyd_warshall
 
 __all__: list[str] = []
 
@@ -57,3 +57,161 @@ def pstar_from_costs(costs: np.ndarray) -> np.ndarray:
     out = np.exp(-costs)
     np.fill_diagonal(out, 1.0)
     return out
+
+
+# ------------------------------------------------------------------ all-pairs solution
+def solve_all_pairs(graph: sp.csr_array, *, limit: float = np.inf):
+    """Shortest path costs and predecessors between all patches.
+
+    Floyd-Warshall on dense graphs (it is then faster than n Dijkstra runs),
+    Dijkstra otherwise and whenever a search radius ``limit`` is given.
+    """
+    n = graph.shape[0]
+    if np.isinf(limit) and graph.nnz > 0.25 * n * n:
+        return floyd_warshall(graph, directed=False, return_predecessors=True)
+    return dijkstra(graph, directed=False, return_predecessors=True, limit=limit)
+
+
+def interior_nodes(pred: np.ndarray) -> np.ndarray:
+    """Boolean ``(n, n)`` matrix: ``inner[i, k]`` if *k* is an intermediate node of a path from *i*.
+
+    ``pred[i, j]`` is the node before *j* on the chosen shortest path from *i*.
+    A node that is the predecessor of some *j* and is not the source itself is an
+    intermediate (stepping-stone) node of the shortest-path tree of *i*. If *k* is
+    not intermediate in the tree of *i*, every distance from *i* has a shortest
+    path that avoids *k*, so removing *k* changes nothing in row *i*.
+    """
+    n = pred.shape[0]
+    inner = np.zeros((n, n), dtype=bool)
+    src = np.arange(n)[:, None]
+    mask = (pred >= 0) & (pred != src)
+    rows = np.broadcast_to(src, pred.shape)[mask]
+    inner[rows, pred[mask]] = True
+    return inner
+
+
+def _expand_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenate ``arange(s, s + c)`` for every (s, c), vectorised."""
+    total = int(counts.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    offsets = np.repeat(np.cumsum(counts) - counts, counts)
+    return np.repeat(starts, counts) + (np.arange(total) - offsets)
+
+
+def removal_losses(
+    weights: np.ndarray,
+    graph: sp.csr_array,
+    costs: np.ndarray,
+    pred: np.ndarray,
+    transform,
+    *,
+    limit: float = np.inf,
+    chunk_edges: int = 2_000_000,
+) -> np.ndarray:
+    """Connector loss of every node: ``sum_{i,j != k} a_i a_j (f(c_ij) - f(c'_ij))``.
+
+    ``c'`` are the shortest path costs once node *k* is removed and *f* turns a
+    cost into the pair's connection value (``exp(-c)`` for PC, ``1/(1+c)`` for
+    IIC). Only what can change is recomputed:
+
+    1. *k* is a candidate only if it is an intermediate node of some shortest-path
+       tree (read from the predecessor matrix); other nodes have no connector role.
+    2. For a candidate *k*, only the rows *i* whose tree passes through *k* change,
+       and in such a row only the targets *j* with ``c_ik + c_kj == c_ij`` (the set
+       ``R_i``; the exact subtree of *k* is contained in it).
+    3. The new costs ``c'_ij`` for ``j`` in ``R_i`` follow from one multi-source
+       Dijkstra on a small auxiliary graph: one copy of ``R_i`` per affected row,
+       its internal links, and a super-source linked to each copied node *v* with
+       the best entry cost ``min_u c_iu + w_uv`` over the unaffected neighbours
+       *u* (whose costs are known). All copies are solved in one call.
+    """
+    n = graph.shape[0]
+    indptr, indices, data = graph.indptr, graph.indices, graph.data
+    inner = interior_nodes(pred)
+    candidates = np.flatnonzero(inner.any(axis=0))
+    losses = np.zeros(n)
+    finite_c = np.isfinite(costs)
+    base_value = transform(costs)
+    scale = 1e-9
+    degree = np.diff(indptr).astype(np.int64)
+    col_pos = np.full(n, -1, dtype=np.int64)
+    for k in candidates:
+        sources_all = np.flatnonzero(inner[:, k])
+        # Targets that may change lie within reach of k (c_kj finite).
+        cols = np.flatnonzero(finite_c[k])
+        col_pos[cols] = np.arange(cols.size)
+        # Rows affected by k and, within each, the targets j with c_ik + c_kj == c_ij.
+        cs_all = costs[np.ix_(sources_all, cols)]
+        via = costs[sources_all, k][:, None] + costs[k, cols][None, :]
+        reach = via <= cs_all + scale * (1.0 + cs_all)
+        reach &= np.isfinite(cs_all)
+        reach[:, col_pos[k]] = False
+        own = col_pos[sources_all]
+        reach[np.arange(sources_all.size)[own >= 0], own[own >= 0]] = False
+        # Chunk the affected rows so the auxiliary graph stays small in memory.
+        row_edges = reach.astype(np.int64) @ degree[cols]
+        for lo, hi in _chunks(row_edges, chunk_edges):
+            sources = sources_all[lo:hi]
+            in_r = reach[lo:hi]
+            copy, col = np.nonzero(in_r)
+            m = copy.size
+            if m == 0:
+                continue
+            node = cols[col]
+            local_id = np.full(in_r.shape, -1, dtype=np.int64)
+            local_id[copy, col] = np.arange(m)
+            deg = degree[node]
+            pos = _expand_ranges(indptr[node].astype(np.int64), deg)
+            e_copy = np.repeat(copy, deg)
+            e_from = np.repeat(np.arange(m), deg)
+            nbr = indices[pos]
+            w = data[pos]
+            keep = nbr != k
+            e_copy, e_from, nbr, w = e_copy[keep], e_from[keep], nbr[keep], w[keep]
+            nbr_col = col_pos[nbr]
+            internal = nbr_col >= 0
+            internal[internal] = in_r[e_copy[internal], nbr_col[internal]]
+            # internal links of each copy
+            rows_int = e_from[internal]
+            cols_int = local_id[e_copy[internal], nbr_col[internal]]
+            w_int = w[internal]
+            # entry cost from the unaffected neighbours (their costs are final)
+            ext = ~internal
+            entry_val = costs[sources[e_copy[ext]], nbr[ext]] + w[ext]
+            entry = np.full(m, np.inf)
+            np.minimum.at(entry, e_from[ext], entry_val)
+            has_entry = np.isfinite(entry)
+            super_id = m + copy[has_entry]
+            rows = np.concatenate([rows_int, super_id])
+            targets = np.concatenate([cols_int, np.flatnonzero(has_entry)])
+            vals = np.concatenate([w_int, entry[has_entry]])
+            n_aux = m + len(sources)
+            aux = sp.csr_array((vals, (rows, targets)), shape=(n_aux, n_aux))
+            new_cost = dijkstra(
+                aux,
+                directed=True,
+                indices=m + np.arange(len(sources)),
+                min_only=True,
+                limit=limit,
+            )[:m]
+            old_value = base_value[sources[copy], node]
+            new_value = transform(new_cost)
+            losses[k] += float(
+                np.sum(weights[sources[copy]] * weights[node] * (old_value - new_value))
+            )
+        col_pos[cols] = -1
+    return losses
+
+
+def _chunks(row_edges: np.ndarray, budget: int) -> list[tuple[int, int]]:
+    """Split consecutive rows into groups whose summed edge count stays under *budget*."""
+    bounds = []
+    lo, acc = 0, 0
+    for idx, e in enumerate(row_edges):
+        if acc and acc + e > budget:
+            bounds.append((lo, idx))
+            lo, acc = idx, 0
+        acc += int(e)
+    bounds.append((lo, len(row_edges)))
+    return bounds
