@@ -95,7 +95,7 @@ def _check_symmetric(name: str, arr: np.ndarray) -> None:
         i, j = np.argwhere(bad)[0]
         raise ValueError(
             f"{name} must be symmetric (links are undirected). Got {name}[{i}, {j}]="
-            f"{arr[i, j]!r} but {name}[{j}, {i}]={arr[j, i]!r}. Symmetrise it first, "
+            f"{float(arr[i, j])!r} but {name}[{j}, {i}]={float(arr[j, i])!r}. Symmetrise it first, "
             f"for example np.minimum({name}, {name}.T)."
         )
 
@@ -114,7 +114,7 @@ def _check_attributes(attributes, n: int | None = None, *, name: str = "attribut
     if (arr <= 0).any():
         i = int(np.argmax(arr <= 0))
         raise ValueError(
-            f"{name} must be positive (patch area or quality). Got {name}[{i}]={arr[i]!r}. "
+            f"{name} must be positive (patch area or quality). Got {name}[{i}]={float(arr[i])!r}. "
             "Remove empty patches before building the graph."
         )
     if n is not None and arr.size != n:
@@ -195,7 +195,7 @@ def dispersal_probability(
         raise ValueError("distances contains NaN. Use np.inf for pairs that cannot be reached.")
     if (d < 0).any():
         raise ValueError(
-            f"distances must be non-negative. Got a minimum of {d.min()!r}. "
+            f"distances must be non-negative. Got a minimum of {float(d.min())!r}. "
             "Distances between patches are 0 (touching) or more."
         )
     if kernel is not None:
@@ -313,7 +313,7 @@ def _check_probability_matrix(p, name: str = "p") -> np.ndarray:
     if (arr < 0).any() or (arr > 1).any():
         raise ValueError(
             f"{name} must hold probabilities between 0 and 1. Got values from "
-            f"{arr.min()!r} to {arr.max()!r}."
+            f"{float(arr.min())!r} to {float(arr.max())!r}."
         )
     _check_symmetric(name, arr)
     return arr
@@ -475,7 +475,7 @@ def _check_distance_matrix(distances) -> np.ndarray:
     if (d < 0).any():
         i, j = np.argwhere(d < 0)[0]
         raise ValueError(
-            f"distances must be non-negative. Got distances[{i}, {j}]={d[i, j]!r}. "
+            f"distances must be non-negative. Got distances[{i}, {j}]={float(d[i, j])!r}. "
             "Use 0 for touching patches and np.inf for unreachable pairs."
         )
     _check_symmetric("distances", d)
@@ -1436,7 +1436,7 @@ def _patch_position(graph: PatchGraph, patch, name: str) -> int:
     hits = np.flatnonzero(graph.ids == patch)
     if hits.size != 1:
         raise ValueError(
-            f"{name} must be a patch id of the graph. Got {name}={patch!r}; ids are "
+            f"{name} must be a patch id of the graph. Got {name}={describe(patch)}; ids are "
             f"{describe(graph.ids.tolist())}."
         )
     return int(hits[0])
