@@ -90,6 +90,39 @@ def interior_nodes(pred: np.ndarray) -> np.ndarray:
     return inner
 
 
+def prune_replaceable_links(graph: sp.csr_array) -> sp.csr_array:
+    """Drop links that no single node removal can make necessary.
+
+    A link (u, v) of cost w is dropped when at least two different nodes x give a
+    two-step path u - x - v of cost at most w whose two links are each strictly
+    cheaper than w. Whatever single node k is removed, one of the two detours
+    survives, and (by induction on link cost) so does a replacement for any dropped
+    link on it; so shortest path costs in the graph without k are unchanged. In
+    dense edge-to-edge graphs most long links are such shortcuts-that-are-not.
+    """
+    n = graph.shape[0]
+    indptr, indices, data = graph.indptr, graph.indices, graph.data
+    dense = np.full((n, n), np.inf)
+    rows = np.repeat(np.arange(n), np.diff(indptr))
+    dense[rows, indices] = data
+    np.fill_diagonal(dense, np.inf)
+    keep = np.ones(data.size, dtype=bool)
+    for u in range(n):
+        lo, hi = indptr[u], indptr[u + 1]
+        if hi - lo < 3:
+            continue
+        nb = indices[lo:hi]
+        wu = data[lo:hi]
+        sub = dense[np.ix_(nb, nb)]  # sub[x, v] = w(x, v)
+        target = wu[None, :]
+        ok = (wu[:, None] + sub <= target) & (wu[:, None] < target) & (sub < target)
+        keep[lo:hi] = ok.sum(axis=0) < 2
+    if keep.all():
+        return graph
+    kept_rows = rows[keep]
+    return sp.csr_array((data[keep], (kept_rows, indices[keep])), shape=graph.shape)
+
+
 def _expand_ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Concatenate ``arange(s, s + c)`` for every (s, c), vectorised."""
     total = int(counts.sum())
@@ -127,15 +160,20 @@ def removal_losses(
        *u* (whose costs are known). All copies are solved in one call.
     """
     n = graph.shape[0]
-    indptr, indices, data = graph.indptr, graph.indices, graph.data
     inner = interior_nodes(pred)
     candidates = np.flatnonzero(inner.any(axis=0))
+    if candidates.size == 0:
+        return np.zeros(n)
+    graph = prune_replaceable_links(graph)
+    indptr, indices, data = graph.indptr, graph.indices, graph.data
     losses = np.zeros(n)
     finite_c = np.isfinite(costs)
     base_value = transform(costs)
     scale = 1e-9
     degree = np.diff(indptr).astype(np.int64)
     col_pos = np.full(n, -1, dtype=np.int64)
+    work = np.array(costs, dtype=np.float64, order="C")
+    work_flat = work.ravel()
     for k in candidates:
         sources_all = np.flatnonzero(inner[:, k])
         # Targets that may change lie within reach of k (c_kj finite).
@@ -149,6 +187,9 @@ def removal_losses(
         reach[:, col_pos[k]] = False
         own = col_pos[sources_all]
         reach[np.arange(sources_all.size)[own >= 0], own[own >= 0]] = False
+        # k is removed: no entry into a copy through k.
+        saved_k = work[:, k].copy()
+        work[:, k] = np.inf
         # Chunk the affected rows so the auxiliary graph stays small in memory.
         row_edges = reach.astype(np.int64) @ degree[cols]
         for lo, hi in _chunks(row_edges, chunk_edges):
@@ -159,28 +200,35 @@ def removal_losses(
             if m == 0:
                 continue
             node = cols[col]
-            local_id = np.full(in_r.shape, -1, dtype=np.int64)
-            local_id[copy, col] = np.arange(m)
+            width = in_r.shape[1]
+            in_flat = in_r.ravel()
+            local_id = np.full(in_r.size, -1, dtype=np.int64)
+            local_id[copy * width + col] = np.arange(m)
             deg = degree[node]
             pos = _expand_ranges(indptr[node].astype(np.int64), deg)
-            e_copy = np.repeat(copy, deg)
             e_from = np.repeat(np.arange(m), deg)
+            e_copy = copy[e_from]
             nbr = indices[pos]
             w = data[pos]
-            keep = nbr != k
-            e_copy, e_from, nbr, w = e_copy[keep], e_from[keep], nbr[keep], w[keep]
             nbr_col = col_pos[nbr]
             internal = nbr_col >= 0
-            internal[internal] = in_r[e_copy[internal], nbr_col[internal]]
+            flat = e_copy[internal] * width + nbr_col[internal]
+            internal[internal] = in_flat[flat]
             # internal links of each copy
             rows_int = e_from[internal]
-            cols_int = local_id[e_copy[internal], nbr_col[internal]]
+            cols_int = local_id[e_copy[internal] * width + nbr_col[internal]]
             w_int = w[internal]
-            # entry cost from the unaffected neighbours (their costs are final)
+            # entry cost from the unaffected neighbours (their costs are final; the
+            # column of k is inf in `work`, so k itself never gives an entry)
             ext = ~internal
-            entry_val = costs[sources[e_copy[ext]], nbr[ext]] + w[ext]
+            e_ext = e_from[ext]
+            entry_val = work_flat[sources[e_copy[ext]] * n + nbr[ext]] + w[ext]
             entry = np.full(m, np.inf)
-            np.minimum.at(entry, e_from[ext], entry_val)
+            if e_ext.size:
+                counts = np.bincount(e_ext, minlength=m)
+                nonempty = counts > 0
+                starts = (np.cumsum(counts) - counts)[nonempty]
+                entry[nonempty] = np.minimum.reduceat(entry_val, starts)
             has_entry = np.isfinite(entry)
             super_id = m + copy[has_entry]
             rows = np.concatenate([rows_int, super_id])
@@ -201,6 +249,7 @@ def removal_losses(
                 np.sum(weights[sources[copy]] * weights[node] * (old_value - new_value))
             )
         col_pos[cols] = -1
+        work[:, k] = saved_k
     return losses
 
 
