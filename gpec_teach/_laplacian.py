@@ -53,9 +53,12 @@ def build_nodemap(valid: np.ndarray, regions: np.ndarray | None = None) -> tuple
     present = key >= 0
     nodemap = np.full(valid.size, -1, dtype=np.int64)
     if present.any():
-        _, inverse = np.unique(key[present], return_inverse=True)
-        nodemap[present] = inverse
-        n_nodes = int(inverse.max()) + 1
+        # number nodes in the order of their first cell (row-major reading order)
+        _, first, inverse = np.unique(key[present], return_index=True, return_inverse=True)
+        rank = np.empty(first.size, dtype=np.int64)
+        rank[np.argsort(first, kind="stable")] = np.arange(first.size)
+        nodemap[present] = rank[inverse]
+        n_nodes = int(first.size)
     else:
         n_nodes = 0
     return nodemap.reshape(shape), n_nodes
@@ -88,10 +91,11 @@ def build_edges(
         b = nodemap[r1, c1][ok]
         ra = resistance[r0, c0][ok]
         rb = resistance[r1, c1][ok]
-        if connection == "resistance":
-            g = 2.0 / (ra + rb)
-        else:
-            g = 0.5 * (1.0 / ra + 1.0 / rb)
+        with np.errstate(divide="ignore"):  # 0 + 0 only inside one region (dropped)
+            if connection == "resistance":
+                g = 2.0 / (ra + rb)
+            else:
+                g = 0.5 * (1.0 / ra + 1.0 / rb)
         if diagonal:
             g /= SQRT2
         distinct = a != b

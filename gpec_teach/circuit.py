@@ -376,6 +376,13 @@ def _build_graph(
             f"{name} has no valid cell: every cell is nodata, a barrier or has zero conductance."
         )
     i, j, g = _lap.build_edges(res, nodemap, neighbors=neighbors, connection=connection)
+    if not np.all(np.isfinite(g)):
+        k = int(np.argmax(~np.isfinite(g)))
+        raise ValueError(
+            f"Zero-resistance cells of two different short-circuit regions touch (nodes "
+            f"{int(i[k])} and {int(j[k])}): the link between them has infinite conductance. "
+            "Give the touching regions one label."
+        )
     return RasterGraph(nodemap, n_nodes, i, j, g, res, grid)
 
 
@@ -1419,6 +1426,15 @@ def _resolve_sources_grounds(src, gnd, policy):
     return src, gnd
 
 
+def _check_left(src, gnd, policy):
+    for name, arr in (("source", src), ("ground", gnd)):
+        if not np.any(arr > 0):
+            raise ValueError(
+                f"No {name} is left after resolving nodes that are both source and ground "
+                f"with policy={policy!r}. Use policy='keepall' or move the {name}s."
+            )
+
+
 def _solve_advanced(n, lap, comp, src, gnd, opts):
     """Voltages for sources (A) and ground conductances (S; inf = direct).
 
@@ -1562,6 +1578,7 @@ def advanced(
     if not np.any(gnd > 0):
         raise ValueError("grounds has no ground on a valid (non-nodata) cell.")
     src, gnd = _resolve_sources_grounds(src, gnd, policy)
+    _check_left(src, gnd, policy)
     lap = graph.laplacian()
     comp = _lap.components(lap)
     v, fin, method = _solve_advanced(n, lap, comp, src, gnd, opts)
@@ -1624,7 +1641,7 @@ def _network_edges(edges, values: str):
     if bad.any():
         k = int(np.argmax(bad))
         raise ValueError(
-            f"edges: every {values} must be a positive finite number. Got {val[k]!r} on "
+            f"edges: every {values} must be a positive finite number. Got {float(val[k])!r} on "
             f"row {k} ({int(ends[k, 0])}, {int(ends[k, 1])}). Leave absent links out."
         )
     ids, inverse = np.unique(ends.astype(np.int64), return_inverse=True)
@@ -1923,6 +1940,7 @@ def network_advanced(
     if not np.any(gnd > 0):
         raise ValueError("grounds has no ground (all conductances are zero).")
     src, gnd = _resolve_sources_grounds(src, gnd, policy)
+    _check_left(src, gnd, policy)
     lap = _lap.laplacian(n, i, j, g)
     comp = _lap.components(lap)
     v, fin, method = _solve_advanced(n, lap, comp, src, gnd, opts)

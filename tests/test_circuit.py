@@ -1,0 +1,598 @@
+"""Tests of gpec_teach.circuit: hand-worked circuits, textbook values, invariants,
+cross-checks against networkx and against independent solves, and bad input."""
+
+from __future__ import annotations
+
+import warnings
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from gpec_teach import _laplacian as L
+from gpec_teach import circuit as C
+from gpec_teach._validation import GeographicCRSWarning
+
+NAN = float("nan")
+
+
+def random_grid(shape, seed, *, low=1.0, high=10.0):
+    rng = np.random.default_rng(seed)
+    return rng.uniform(low, high, size=shape)
+
+
+# --------------------------------------------------------------- graph construction
+def test_conductance_rules_hand_worked():
+    # cells r = 1 and 3 side by side:
+    #   average resistance: 1 / ((1 + 3) / 2) = 0.5
+    #   average conductance: (1/1 + 1/3) / 2 = 2/3
+    g = C.raster_graph([[1.0, 3.0]])
+    assert g.conductance.tolist() == [0.5]
+    g = C.raster_graph([[1.0, 3.0]], connection="conductance")
+    assert g.conductance[0] == pytest.approx(2 / 3)
+
+
+def test_diagonal_links_divided_by_sqrt2():
+    # 2 x 2 grid of r = 2: edge links 1 / 2 = 0.5; diagonal links 0.5 / sqrt(2)
+    g = C.raster_graph(np.full((2, 2), 2.0))
+    assert len(g.conductance) == 6
+    assert sorted(np.round(g.conductance, 12)) == sorted(
+        np.round([0.5, 0.5, 0.5, 0.5, 0.5 / np.sqrt(2), 0.5 / np.sqrt(2)], 12)
+    )
+    assert len(C.raster_graph(np.full((2, 2), 2.0), neighbors=4).conductance) == 4
+
+
+def test_nodata_and_barriers_are_absent():
+    g = C.raster_graph([[1.0, NAN, np.inf, 1.0]])
+    assert g.nodemap.tolist() == [[0, -1, -1, 1]]
+    assert g.n_nodes == 2 and len(g.conductance) == 0
+
+
+def test_short_circuit_region_is_one_node_even_over_nodata():
+    # region 7 covers (0,0), (0,1) (nodata) and (0,2): one node; (0,3) its own
+    r = [[1.0, NAN, 1.0, 1.0]]
+    regions = [[7, 7, 7, 0]]
+    g = C.raster_graph(r, short_circuit=regions)
+    assert g.nodemap.tolist() == [[0, 0, 0, 1]]
+    # a region with no valid cell stays absent
+    g = C.raster_graph([[1.0, NAN, 1.0]], short_circuit=[[0, 5, 0]])
+    assert g.nodemap.tolist() == [[0, -1, 1]]
+
+
+def test_laplacian_rows_sum_to_zero():
+    g = C.raster_graph(random_grid((6, 7), 1))
+    lap = g.laplacian()
+    np.testing.assert_allclose(np.asarray(lap.sum(axis=1)).ravel(), 0, atol=1e-12)
+    assert (lap != lap.T).nnz == 0
+
+
+def test_conductance_input_equals_inverse_resistance():
+    r = random_grid((5, 5), 2)
+    a = C.effective_resistance(r, (0, 0), (4, 4))
+    b = C.effective_resistance(1 / r, (0, 0), (4, 4), values="conductance")
+    assert a == pytest.approx(b, rel=1e-12)
+
+
+# ------------------------------------------------------------ textbook circuits
+def test_series_resistors_strip():
+    # 1 x 3 strip r = 1, 3, 5 with 4 neighbours: links of (1+3)/2 = 2 and
+    # (3+5)/2 = 4 ohm in series -> 6 ohm
+    assert C.effective_resistance([[1.0, 3.0, 5.0]], (0, 0), (0, 2), neighbors=4) == (
+        pytest.approx(6.0)
+    )
+
+
+def test_parallel_resistors_network():
+    # 2 ohm and 3 ohm in parallel: 2 * 3 / (2 + 3) = 1.2 ohm
+    out = C.network_pairwise([(1, 2, 2.0), (2, 1, 3.0)], [1, 2], values="resistance")
+    assert out.resistances.loc[1, 2] == pytest.approx(1.2)
+
+
+def test_wheatstone_bridge_balanced_carries_no_bridge_current():
+    # balanced bridge: 1-2 and 2-4 are 1 ohm, 1-3 and 3-4 are 2 ohm, bridge 2-3.
+    # v2 = v3, so no current on 2-3; R = (1+1) || (2+2) = 2 * 4 / 6 = 4/3
+    edges = [(1, 2, 1), (2, 4, 1), (1, 3, 2), (3, 4, 2), (2, 3, 5)]
+    out = C.network_pairwise(edges, [1, 4], values="resistance")
+    assert out.resistances.loc[1, 4] == pytest.approx(4 / 3)
+    branch = out.branch_currents[(1, 4)].set_index(["node_a", "node_b"])["current"]
+    assert branch.loc[(2, 3)] == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("b", "expected"),
+    [((50, 51), 0.5), ((51, 51), 2 / np.pi), ((50, 52), 2 - 4 / np.pi)],
+)
+def test_uniform_grid_matches_infinite_lattice(b, expected):
+    # Unit resistors on an infinite square lattice: R = 1/2 between neighbours,
+    # 2/pi across a diagonal, 2 - 4/pi two steps apart (classic results). A
+    # 101 x 101 grid is within 3e-4 of them.
+    r = np.ones((101, 101))
+    assert C.effective_resistance(r, (50, 50), b, neighbors=4) == pytest.approx(expected, abs=3e-4)
+
+
+# ------------------------------------------------------------- cross-checks
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_network_matches_networkx_resistance_distance(seed):
+    rng = np.random.default_rng(seed)
+    graph = nx.connected_watts_strogatz_graph(12, 4, 0.3, seed=seed)
+    for u, v in graph.edges:
+        graph[u][v]["g"] = float(rng.uniform(0.1, 3.0))
+    edges = [(u, v, d["g"]) for u, v, d in graph.edges(data=True)]
+    nodes = [0, 3, 7, 11]
+    out = C.network_pairwise(edges, nodes)
+    for a in nodes:
+        for b in nodes:
+            if a < b:
+                expected = nx.resistance_distance(graph, a, b, weight="g", invert_weight=False)
+                assert out.resistances.loc[a, b] == pytest.approx(expected, rel=1e-9)
+
+
+def test_raster_matches_networkx_on_its_own_graph():
+    r = random_grid((5, 6), 3)
+    g = C.raster_graph(r)
+    graph = nx.Graph()
+    for i, j, w in zip(g.i, g.j, g.conductance, strict=True):
+        graph.add_edge(int(i), int(j), g=float(w))
+    ours = C.effective_resistance(r, (0, 0), (4, 5))
+    theirs = nx.resistance_distance(
+        graph, int(g.nodemap[0, 0]), int(g.nodemap[4, 5]), weight="g", invert_weight=False
+    )
+    assert ours == pytest.approx(theirs, rel=1e-9)
+
+
+def test_superposition_equals_independent_solves():
+    r = random_grid((15, 17), 4)
+    pts = [(0, 0), (14, 16), (7, 3), (2, 12), (10, 8)]
+    out = C.pairwise_resistance(r, pts, current_maps=False)
+    for a in range(5):
+        for b in range(a + 1, 5):
+            single = C.effective_resistance(r, pts[a], pts[b])
+            assert out.resistances.iloc[a, b] == pytest.approx(single, rel=1e-10)
+
+
+def test_amg_and_direct_agree():
+    r = random_grid((40, 40), 5, high=100.0)
+    pts = [(0, 0), (39, 39), (20, 5)]
+    d = C.pairwise_resistance(r, pts, solver="direct")
+    a = C.pairwise_resistance(r, pts, solver="amg", rtol=1e-10)
+    assert d.solver == "direct" and a.solver == "amg"
+    np.testing.assert_allclose(a.resistances, d.resistances, rtol=1e-8)
+    np.testing.assert_allclose(a.cumulative_current, d.cumulative_current, atol=1e-8)
+
+
+# ---------------------------------------------------------------- invariants
+def test_kirchhoff_current_law_at_every_node():
+    # L v = e_b - e_a: net current out of every node is 0, except +1 A at b
+    # (injection) and -1 A at a (extraction).
+    r = random_grid((20, 25), 6)
+    r[5:15, 10] = np.inf  # a barrier wall
+    r[0, 0:3] = NAN
+    out = C.pairwise_resistance(r, [(2, 2), (18, 23)], pair_maps=True)
+    g = out.graph
+    v = g.to_raster(np.zeros(g.n_nodes))  # shape only
+    volt = out.voltage_maps[(1, 2)]
+    node_v = np.zeros(g.n_nodes)
+    node_v[g.nodemap[g.nodemap >= 0]] = volt[g.nodemap >= 0]
+    flow = g.conductance * (node_v[g.i] - node_v[g.j])
+    net_out = np.bincount(g.i, flow, g.n_nodes) - np.bincount(g.j, flow, g.n_nodes)
+    expected = np.zeros(g.n_nodes)
+    expected[g.nodemap[18, 23]] = 1.0
+    expected[g.nodemap[2, 2]] = -1.0
+    np.testing.assert_allclose(net_out, expected, atol=1e-10)
+    assert v.shape == r.shape
+
+
+def test_focal_cell_carries_full_injected_current():
+    # Regression for the Circuitscape pitfall: half the sum of absolute link
+    # currents gives 0.5 A at a focal cell; Circuitscape shows the full 1 A.
+    r = random_grid((9, 9), 7)
+    out = C.pairwise_resistance(r, [(1, 1), (7, 7)], pair_maps=True)
+    cur = out.current_maps[(1, 2)]
+    assert cur[1, 1] == pytest.approx(1.0) and cur[7, 7] == pytest.approx(1.0)
+    # elsewhere: half the sum of absolute incident currents
+    g = out.graph
+    volt = out.voltage_maps[(1, 2)]
+    v = np.zeros(g.n_nodes)
+    v[g.nodemap.ravel()] = volt.ravel()
+    f = np.abs(g.conductance * (v[g.i] - v[g.j]))
+    half = 0.5 * (np.bincount(g.i, f, g.n_nodes) + np.bincount(g.j, f, g.n_nodes))
+    node = g.nodemap[4, 3]
+    assert cur[4, 3] == pytest.approx(half[node], rel=1e-9)
+
+
+def test_resistance_is_a_metric_and_obeys_rayleigh_monotonicity():
+    r = random_grid((12, 12), 8)
+    pts = [(0, 0), (11, 11), (0, 11), (6, 6)]
+    R = C.pairwise_resistance(r, pts, current_maps=False).resistances.to_numpy()
+    np.testing.assert_allclose(R, R.T)
+    for a in range(4):
+        for b in range(4):
+            for c in range(4):
+                assert R[a, c] <= R[a, b] + R[b, c] + 1e-12
+    lower = r.copy()
+    lower[3:9, 3:9] /= 2  # Rayleigh: lowering resistances never raises R
+    R2 = C.pairwise_resistance(lower, pts, current_maps=False).resistances.to_numpy()
+    assert np.all(R2 <= R + 1e-12)
+
+
+def test_cumulative_current_is_sum_of_pair_maps_and_max_is_max():
+    r = random_grid((10, 10), 9)
+    out = C.pairwise_resistance(r, [(0, 0), (9, 9), (0, 9)], pair_maps=True)
+    maps = np.stack(list(out.current_maps.values()))
+    np.testing.assert_allclose(out.cumulative_current, maps.sum(axis=0))
+    np.testing.assert_allclose(out.max_current, maps.max(axis=0))
+
+
+# ----------------------------------------------------------- disconnected and regions
+def test_disconnected_pairs_are_minus_one_and_infinite():
+    r = np.ones((3, 5))
+    r[:, 2] = NAN  # a column of nodata splits the grid
+    out = C.pairwise_resistance(r, [(0, 0), (2, 1), (1, 4)])
+    assert out.resistances.loc[1, 3] == -1 and out.resistances.loc[2, 3] == -1
+    assert out.resistances.loc[1, 2] > 0
+    assert C.effective_resistance(r, (0, 0), (1, 4)) == float("inf")
+
+
+def test_points_in_one_region_have_zero_resistance():
+    r = np.ones((3, 4))
+    r[0, 1] = 0.0  # zero resistance is fine inside a short-circuit region
+    regions = np.zeros((3, 4), int)
+    regions[0, :3] = 1
+    out = C.pairwise_resistance(r, [(0, 0), (0, 2), (2, 3)], short_circuit=regions)
+    assert out.resistances.loc[1, 2] == 0.0
+    assert out.resistances.loc[1, 3] == pytest.approx(out.resistances.loc[2, 3])
+
+
+def test_focal_regions_are_short_circuited_per_pair():
+    # region 1 = both ends of the top row: current can enter at either end
+    r = np.ones((1, 5))
+    out = C.pairwise_resistance(r, {1: [(0, 0), (0, 4)], 2: (0, 2)}, neighbors=4)
+    # two 2-ohm routes in parallel -> 1 ohm
+    assert out.resistances.loc[1, 2] == pytest.approx(1.0)
+
+
+def test_pairs_option_restricts_the_solves():
+    r = random_grid((6, 6), 10)
+    out = C.pairwise_resistance(r, [(0, 0), (5, 5), (0, 5)], pairs=[(1, 3)])
+    assert out.resistances.loc[1, 2] == -1 and out.resistances.loc[1, 3] > 0
+
+
+# ------------------------------------------------------------- other modes
+def test_one_to_all_matches_advanced_with_direct_grounds():
+    r = random_grid((8, 9), 11)
+    pts = [(0, 0), (7, 8), (3, 4), (0, 8)]
+    out = C.one_to_all(r, pts, source_strengths={2: 3.0}, id_maps=True)
+    for k, (sr, sc) in enumerate(pts, start=1):
+        src = np.zeros_like(r)
+        src[sr, sc] = 3.0 if k == 2 else 1.0
+        gnd = np.full_like(r, NAN)
+        for m, (gr, gc) in enumerate(pts, start=1):
+            if m != k:
+                gnd[gr, gc] = 0.0  # direct ground
+        adv = C.advanced(r, src, gnd)
+        assert out.resistances.loc[k] == pytest.approx(adv.voltage[sr, sc] / src[sr, sc])
+        np.testing.assert_allclose(out.current_maps[k], adv.current, atol=1e-10)
+        np.testing.assert_allclose(out.voltage_maps[k], adv.voltage, atol=1e-10)
+
+
+def test_all_to_one_matches_advanced():
+    r = random_grid((7, 7), 12)
+    pts = [(0, 0), (6, 6), (3, 0)]
+    out = C.all_to_one(r, pts, id_maps=True)
+    for k, (tr, tc) in enumerate(pts, start=1):
+        src = np.zeros_like(r)
+        for m, (sr, sc) in enumerate(pts, start=1):
+            if m != k:
+                src[sr, sc] = 1.0
+        gnd = np.full_like(r, NAN)
+        gnd[tr, tc] = 0.0
+        adv = C.advanced(r, src, gnd)
+        np.testing.assert_allclose(out.current_maps[k], adv.current, atol=1e-10)
+    assert out.resistances is None
+
+
+def test_one_to_all_isolated_id_is_minus_one():
+    r = np.ones((1, 5))
+    r[0, 2] = NAN
+    out = C.one_to_all(r, [(0, 0), (0, 1), (0, 4)], neighbors=4)
+    assert out.resistances.loc[3] == -1
+    assert out.resistances.loc[1] == pytest.approx(1.0)
+
+
+def test_advanced_finite_ground_hand_worked():
+    # 1 A into the left cell, a 2-ohm ground on the right cell, one 1-ohm link:
+    # v_right = 1 A * 2 ohm = 2 V, v_left = 2 + 1 = 3 V
+    out = C.advanced([[1.0, 1.0]], [[1.0, 0.0]], [[NAN, 2.0]], neighbors=4)
+    np.testing.assert_allclose(out.voltage, [[3.0, 2.0]])
+    np.testing.assert_allclose(out.current, [[1.0, 1.0]])
+    # the same ground given as a conductance of 0.5 S
+    out = C.advanced([[1.0, 1.0]], [[1.0, 0.0]], [[NAN, 0.5]], ground_is="conductance")
+    np.testing.assert_allclose(out.voltage, [[3.0, 2.0]])
+
+
+def test_advanced_conflict_policies():
+    r = [[1.0, 1.0, 1.0]]
+    src = [[1.0, 0.0, 1.0]]
+    gnd = [[NAN, NAN, 1.0]]  # node 3 is source and 1-ohm ground
+    keep = C.advanced(r, src, gnd, neighbors=4)
+    # keepall: 2 A leave through the ground: v3 = 2 V, v2 = 3, v1 = 4
+    np.testing.assert_allclose(keep.voltage, [[4.0, 3.0, 2.0]])
+    no_src = C.advanced(r, src, gnd, neighbors=4, policy="rmvsrc")
+    np.testing.assert_allclose(no_src.voltage, [[3.0, 2.0, 1.0]])
+    with pytest.raises(ValueError, match="No ground is left after resolving"):
+        C.advanced(r, src, gnd, neighbors=4, policy="rmvgnd")
+
+
+def test_advanced_component_without_ground_has_nan_voltage():
+    r = [[1.0, 1.0, NAN, 1.0, 1.0]]
+    out = C.advanced(r, [[1, 0, 0, 1, 0]], [[NAN, 0.0, NAN, NAN, NAN]], neighbors=4)
+    assert np.isnan(out.voltage[0, 3]) and out.current[0, 3] == 0.0
+    assert out.voltage[0, 0] == pytest.approx(1.0)
+
+
+def test_network_advanced_reference_square():
+    # mgNetworkVerify1: voltages 75 / 50 / 0 / 25, branch currents 0.25 / 0.75
+    edges = pd.DataFrame({"a": [0, 0, 1, 2], "b": [1, 2, 3, 3], "r": [100.0] * 4})
+    out = C.network_advanced(edges, [(0, 1.0)], [(2, 0.0)], values="resistance")
+    np.testing.assert_allclose(out.voltages.to_numpy(), [75, 50, 0, 25])
+    np.testing.assert_allclose(out.node_currents.to_numpy(), [1, 0.25, 1, 0.25])
+    np.testing.assert_allclose(out.branch_currents["current"], [0.25, 0.75, 0.25, 0.25])
+
+
+def test_network_cumulative_currents_sum_pairs():
+    edges = [(0, 1, 1.0), (1, 2, 2.0), (2, 0, 1.0), (2, 3, 1.0), (5, 6, 1.0)]
+    out = C.network_pairwise(edges, [0, 3, 5, 6])
+    assert out.resistances.loc[0, 5] == -1
+    total = sum(
+        s.reindex(out.cumulative_node_currents.index, fill_value=0)
+        for s in out.node_currents.values()
+    )
+    np.testing.assert_allclose(out.cumulative_node_currents, total)
+
+
+# ------------------------------------------------------------------- pinch points
+def test_pinch_points_restrict_current_to_corridor():
+    r = np.ones((5, 7))
+    cores = np.zeros((5, 7))
+    cores[:, 0] = 1
+    cores[:, 6] = 2
+    corridor = np.zeros((5, 7), bool)
+    corridor[1:4, :] = True
+    corridor[1, 3] = corridor[3, 3] = False  # the corridor narrows to one cell
+    out = C.pinch_points(r, cores, corridor, neighbors=4)
+    assert np.isnan(out.current[0, 3])  # outside the corridor
+    assert out.current[2, 3] == pytest.approx(1.0)  # all current through the pinch
+    full = C.pairwise_resistance(r, cores.astype(int), neighbors=4)
+    assert out.resistances.loc[1, 2] > full.resistances.loc[1, 2]
+
+
+def test_pinch_points_from_normalised_corridor_and_cutoff():
+    r = np.ones((5, 7))
+    cores = np.zeros((5, 7))
+    cores[:, 0] = 1
+    cores[:, 6] = 2
+    nlcc = np.abs(np.arange(5) - 2)[:, None] * np.ones((1, 7)) * 10.0  # 0 on row 2
+    out = C.pinch_points(r, cores, nlcc, cutoff=10.0, neighbors=4)
+    assert out.corridor[1:4, 1:6].all() and not out.corridor[0, 3]
+    with pytest.raises(ValueError, match="give cutoff="):
+        C.pinch_points(r, cores, nlcc)
+
+
+# ------------------------------------------------------------------------ omniscape
+def test_omniscape_matches_manual_moving_window():
+    # independent check: one advanced() run per target on the clipped window
+    r = random_grid((6, 7), 13)
+    s = random_grid((6, 7), 14, low=0.0, high=1.0)
+    radius = 2
+    out = C.omniscape(r, s, radius=radius, flow_potential=False)
+    cum = np.zeros_like(r)
+    yy, xx = np.mgrid[0:6, 0:7]
+    for ty in range(6):
+        for tx in range(7):
+            circle = np.hypot(yy - ty, xx - tx) <= radius
+            src = np.where(circle, s, 0.0)
+            src[ty, tx] = 0.0
+            src *= s[ty, tx] / src.sum()
+            gnd = np.full_like(r, NAN)
+            gnd[ty, tx] = 0.0
+            adv = C.advanced(np.where(circle, r, NAN), src, gnd, connection="conductance")
+            cum += np.nan_to_num(adv.current)
+    np.testing.assert_allclose(out.cumulative_current, cum, rtol=1e-9)
+
+
+def test_omniscape_uniform_landscape_normalises_to_one():
+    out = C.omniscape(np.ones((9, 9)), np.ones((9, 9)), radius=3, null_window="circle")
+    np.testing.assert_allclose(out.normalized_current, 1.0, rtol=1e-9)
+    square = C.omniscape(np.ones((9, 9)), np.ones((9, 9)), radius=3)
+    assert np.all(np.isfinite(square.normalized_current))
+
+
+def test_omniscape_blocks_and_barrier():
+    r = np.ones((15, 15))
+    r[:, 7] = 100.0  # a high-resistance wall
+    s = np.ones((15, 15))
+    out = C.omniscape(r, s, radius=4, block_size=3)
+    assert out.n_targets == 25
+    cur = out.cumulative_current
+    assert cur[:, 7].mean() < cur[:, 3].mean()
+    assert np.all(out.normalized_current[:, 7] < 1.0)
+
+
+# --------------------------------------------------------------------------- solver
+def test_solver_choice_and_convergence_error():
+    r = random_grid((30, 30), 15, high=1e4)
+    assert C.pairwise_resistance(r, [(0, 0), (29, 29)]).solver == "direct"
+    with pytest.raises(C.ConvergenceError, match="relative residual"):
+        C.pairwise_resistance(r, [(0, 0), (29, 29)], solver="amg", maxiter=1, rtol=1e-12)
+
+
+def test_laplacian_solver_rejects_bad_input():
+    with pytest.raises(TypeError, match="square scipy.sparse matrix"):
+        C.LaplacianSolver(np.eye(3))
+    with pytest.raises(ValueError, match="solver must be one of"):
+        C.LaplacianSolver(sp.eye(3), solver="cholmod")
+    solver = C.LaplacianSolver(sp.eye(3).tocsr(), solver="amg")
+    with pytest.raises(ValueError, match="rhs must have 3 rows"):
+        solver.solve(np.ones(4))
+
+
+def test_node_currents_kernel_hand_worked():
+    # path 0 - 1 - 2 with unit conductances, v = 2, 1, 0: 1 A flows through all
+    cur = L.node_currents(3, np.array([0, 1]), np.array([1, 2]), np.ones(2), np.array([2.0, 1, 0]))
+    np.testing.assert_allclose(cur, [1, 1, 1])
+
+
+# ----------------------------------------------------------------- georeferenced
+def _dataarray(values, crs="EPSG:3035"):
+    import rioxarray  # noqa: F401
+    import xarray as xr
+
+    ny, nx_ = values.shape
+    da = xr.DataArray(
+        values,
+        dims=("y", "x"),
+        coords={"y": 1000.0 - 100.0 * (np.arange(ny) + 0.5), "x": 100.0 * (np.arange(nx_) + 0.5)},
+    )
+    return da.rio.write_crs(crs)
+
+
+def test_dataarray_in_dataarray_out_and_xy_points():
+    r = random_grid((6, 6), 16)
+    da = _dataarray(r)
+    out = C.pairwise_resistance(da, [(50.0, 950.0), (550.0, 450.0)])  # (x, y)
+    ref = C.pairwise_resistance(r, [(0, 0), (5, 5)])
+    assert out.resistances.loc[1, 2] == pytest.approx(ref.resistances.loc[1, 2])
+    assert out.cumulative_current.rio.crs == da.rio.crs
+    np.testing.assert_allclose(out.cumulative_current.values, ref.cumulative_current)
+
+
+def test_points_in_another_crs_are_an_error():
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    da = _dataarray(random_grid((4, 4), 17))
+    pts = gpd.GeoDataFrame(geometry=[Point(50, 950), Point(350, 650)], crs="EPSG:32633")
+    with pytest.raises(ValueError, match=r"resistance: EPSG:3035, focal: EPSG:32633"):
+        C.pairwise_resistance(da, pts)
+    ok = gpd.GeoDataFrame(geometry=[Point(50, 950), Point(350, 650)], crs="EPSG:3035")
+    assert C.pairwise_resistance(da, ok).resistances.loc[1, 2] > 0
+
+
+def test_geographic_crs_warns():
+    da = _dataarray(random_grid((4, 4), 18), crs="EPSG:4326")
+    with pytest.warns(GeographicCRSWarning, match="geographic CRS"):
+        C.effective_resistance(da, (0, 0), (3, 3))
+
+
+# ------------------------------------------------------------------------ bad input
+def test_error_non_2d_grid():
+    with pytest.raises(ValueError, match="must be a 2-D grid"):
+        C.effective_resistance([1.0, 2.0, 3.0], (0, 0), (0, 2))
+
+
+def test_error_non_numeric_grid():
+    with pytest.raises(TypeError, match="must be a numeric 2-D grid"):
+        C.raster_graph([["a", "b"], ["c", "d"]])
+
+
+def test_error_everything_nodata():
+    with pytest.raises(ValueError, match="no valid cell"):
+        C.raster_graph(np.full((3, 3), np.nan))
+    with pytest.raises(ValueError, match="no valid cell"):
+        C.raster_graph(np.zeros((2, 2)), values="conductance")
+
+
+def test_error_negative_resistance():
+    with pytest.raises(ValueError, match=r"negative cell\(s\), first at \(row, col\)=\(0, 1\)"):
+        C.raster_graph([[1.0, -2.0]])
+
+
+def test_error_zero_resistance_outside_region():
+    with pytest.raises(ValueError, match="zero-resistance cell"):
+        C.raster_graph([[1.0, 0.0]])
+    g = C.raster_graph([[1.0, 0.0, 0.0]], short_circuit=[[0, 1, 1]])
+    assert g.n_nodes == 2
+
+
+def test_error_focal_outside_grid():
+    with pytest.raises(ValueError, match=r"focal point 2 at \(row, col\)=\(9, 9\) is outside"):
+        C.pairwise_resistance(np.ones((3, 3)), [(0, 0), (9, 9)])
+
+
+def test_error_focal_on_nodata():
+    r = np.ones((3, 3))
+    r[1, 1] = np.nan
+    with pytest.raises(
+        ValueError, match=r"focal point 2 at \(row, col\)=\(1, 1\) lies on a nodata"
+    ):
+        C.pairwise_resistance(r, [(0, 0), (1, 1)])
+    with pytest.raises(ValueError, match=r"cell point 1 at \(row, col\)=\(1, 1\)"):
+        C.effective_resistance(r, (1, 1), (0, 0))
+
+
+def test_error_pairwise_needs_two_focal_ids():
+    with pytest.raises(ValueError, match="at least two focal ids"):
+        C.pairwise_resistance(np.ones((3, 3)), [(0, 0)])
+    with pytest.raises(ValueError, match="at least two focal nodes"):
+        C.network_pairwise([(1, 2, 1.0)], [1])
+
+
+def test_error_unknown_options():
+    with pytest.raises(ValueError, match="neighbors must be one of 8, 4. Got neighbors=6"):
+        C.raster_graph(np.ones((2, 2)), neighbors=6)
+    with pytest.raises(ValueError, match="connection must be one of 'resistance', 'conductance'"):
+        C.pairwise_resistance(np.ones((2, 2)), [(0, 0), (1, 1)], connection="mean")
+    with pytest.raises(ValueError, match="policy must be one of"):
+        C.advanced(np.ones((1, 2)), [[1, 0]], [[NAN, 0]], policy="drop")
+
+
+def test_error_bad_focal_specification():
+    with pytest.raises(TypeError, match="focal point 1 must be a \\(row, col\\) pair"):
+        C.pairwise_resistance(np.ones((3, 3)), [(0, 0, 0), (1, 1)])
+    with pytest.raises(TypeError, match="must be a list of \\(row, col\\) cells"):
+        C.pairwise_resistance(np.ones((3, 3)), 5)
+    with pytest.raises(ValueError, match="pairs mentions focal id 9"):
+        C.pairwise_resistance(np.ones((3, 3)), [(0, 0), (2, 2)], pairs=[(1, 9)])
+
+
+def test_error_shape_mismatch():
+    with pytest.raises(
+        ValueError, match=r"short_circuit must have the shape of the resistance grid \(2, 2\)"
+    ):
+        C.raster_graph(np.ones((2, 2)), short_circuit=np.ones((3, 3)))
+    with pytest.raises(ValueError, match="sources must have the shape"):
+        C.advanced(np.ones((2, 2)), np.ones((1, 2)), np.zeros((2, 2)))
+
+
+def test_error_network_input():
+    with pytest.raises(
+        ValueError, match=r"every resistance must be a positive finite number. Got -1.0"
+    ):
+        C.network_pairwise([(1, 2, -1.0), (2, 3, 1.0)], [1, 3], values="resistance")
+    with pytest.raises(ValueError, match="focal_nodes node 7 is not in the network"):
+        C.network_pairwise([(1, 2, 1.0)], [1, 7])
+    with pytest.raises(ValueError, match="must be a \\(k, 3\\) table"):
+        C.network_pairwise(np.ones((2, 2)), [1, 2])
+
+
+def test_error_omniscape_options():
+    with pytest.raises(ValueError, match="block_size must be a positive odd integer"):
+        C.omniscape(np.ones((5, 5)), np.ones((5, 5)), radius=3, block_size=2)
+    with pytest.raises(ValueError, match="radius must be a positive integer"):
+        C.omniscape(np.ones((5, 5)), np.ones((5, 5)), radius=0)
+    with pytest.raises(ValueError, match="sources must be non-negative"):
+        C.omniscape(np.ones((5, 5)), -np.ones((5, 5)), radius=2)
+
+
+def test_no_warning_on_plain_arrays():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        C.pairwise_resistance(np.ones((3, 3)), [(0, 0), (2, 2)])
+
+
+def test_error_touching_zero_resistance_regions():
+    regions = [[1, 2]]
+    with pytest.raises(ValueError, match="Give the touching regions one label"):
+        C.raster_graph([[0.0, 0.0]], short_circuit=regions)
