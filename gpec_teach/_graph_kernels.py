@@ -47,11 +47,6 @@ def cost_graph_from_sparse(p: sp.sparray, min_probability: float = 0.0) -> sp.cs
     return sp.csr_array((costs, (rows, cols)), shape=p.shape)
 
 
-def all_pairs(graph: sp.csr_array, *, predecessors: bool = False):
-    """All-pairs shortest path costs (and predecessors) on an undirected cost graph."""
-    return dijkstra(graph, directed=False, return_predecessors=predecessors)
-
-
 def pstar_from_costs(costs: np.ndarray) -> np.ndarray:
     """``exp(-cost)`` with unreachable pairs (cost inf) mapped to probability 0."""
     out = np.exp(-costs)

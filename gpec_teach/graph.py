@@ -285,12 +285,17 @@ def max_product_probability(p, *, min_probability: float = 0.0) -> np.ndarray:
         data = sp.coo_array(p).data
         if np.isnan(data).any() or (data < 0).any() or (data > 1).any():
             raise ValueError("p must hold probabilities between 0 and 1.")
-        _check_symmetric("p", sp.csr_array(p).toarray()) if p.shape[0] <= 5000 else None
+        csr = sp.csr_array(p)
+        if csr.nnz and abs(csr - csr.T).max() > 1e-12:
+            raise ValueError(
+                "p must be symmetric (links are undirected). Symmetrise it first, for "
+                "example p.maximum(p.T)."
+            )
         graph = _k.cost_graph_from_sparse(p, min_probability)
     else:
         arr = _check_probability_matrix(p)
         graph = _k.cost_graph(arr, min_probability)
-    return _k.pstar_from_costs(_k.all_pairs(graph))
+    return _k.pstar_from_costs(_k.solve_all_pairs(graph)[0])
 
 
 def _check_min_probability(min_probability) -> float:

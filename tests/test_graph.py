@@ -281,6 +281,26 @@ def test_max_product_probability_matches_networkx():
     np.testing.assert_allclose(max_product_probability(sp.csr_array(p)), pstar, rtol=1e-12)
 
 
+@pytest.mark.parametrize("seed", [0, 6])
+def test_pruned_links_keep_every_single_removal_distance(seed):
+    # The connector repair drops links that two detours can replace; shortest path
+    # costs without any one node must stay exactly those of the full graph.
+    from scipy.sparse.csgraph import dijkstra
+
+    from gpec_teach import _graph_kernels as K
+
+    a, d = disc_landscape(40, seed)
+    d[0, 1] = d[1, 0] = 0.0  # a touching pair (zero-cost link)
+    graph = K.cost_graph(dispersal_probability(d, distance=KM))
+    pruned = K.prune_replaceable_links(graph)
+    assert pruned.nnz < graph.nnz / 2
+    for k in range(0, 40, 3):
+        keep = np.flatnonzero(np.arange(40) != k)
+        full = dijkstra(graph[keep][:, keep], directed=False)
+        fast = dijkstra(pruned[keep][:, keep], directed=False)
+        np.testing.assert_allclose(fast, full, rtol=1e-12, atol=1e-12)
+
+
 def test_link_importance_matches_naive_link_removal():
     a, d = disc_landscape(10, 11)
     p = dispersal_probability(d, distance=KM)
@@ -548,6 +568,8 @@ def test_error_non_square_asymmetric_negative_nan_matrices():
         max_product_probability([[1, 0.2], [0.3, 1]])
     with pytest.raises(ValueError, match="p must hold probabilities between 0 and 1"):
         max_product_probability([[1, 2], [2, 1]])
+    with pytest.raises(ValueError, match="p must be symmetric"):
+        max_product_probability(sp.csr_array(np.array([[1, 0.2], [0.0, 1]])))
     with pytest.raises(ValueError, match="min_probability must be in"):
         max_product_probability([[1, 0.2], [0.2, 1]], min_probability=1.0)
 
