@@ -110,13 +110,24 @@ def build_edges(
 
 def laplacian(n: int, i: np.ndarray, j: np.ndarray, g: np.ndarray) -> sp.csr_matrix:
     """Weighted graph Laplacian ``L = D - A`` (CSR); parallel edges add up."""
+    index = np.int32 if n < 2**31 - 1 else np.int64
     degree = np.bincount(i, weights=g, minlength=n) + np.bincount(j, weights=g, minlength=n)
-    rows = np.concatenate([i, j, np.arange(n)])
-    cols = np.concatenate([j, i, np.arange(n)])
+    diag = np.arange(n, dtype=index)
+    rows = np.concatenate([i.astype(index, copy=False), j.astype(index, copy=False), diag])
+    cols = np.concatenate([j.astype(index, copy=False), i.astype(index, copy=False), diag])
     data = np.concatenate([-g, -g, degree])
-    matrix = sp.csr_matrix((data, (rows, cols)), shape=(n, n))
+    matrix = sp.coo_matrix((data, (rows, cols)), shape=(n, n)).tocsr()
+    del rows, cols, data
     matrix.sum_duplicates()
     return matrix
+
+
+def with_unit_isolated(lap: sp.csr_matrix) -> sp.csr_matrix:
+    """Put 1 on the zero diagonal of isolated nodes (their right-hand side is 0)."""
+    isolated = lap.diagonal() == 0
+    if not isolated.any():
+        return lap
+    return (lap + sp.diags(isolated.astype(float))).tocsr()
 
 
 def grounded_matrix(

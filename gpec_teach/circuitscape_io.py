@@ -387,7 +387,12 @@ def _read_points(job: CircuitscapeJob, header: dict) -> dict[int, list[tuple[int
 
 
 def _read_included_pairs(path: Path):
-    """Return ``(point ids, set of (a, b) pairs)`` from an included-pairs file."""
+    """Return ``(mode, point ids, pairs)`` from an included-pairs file.
+
+    ``mode`` is "include" (matrix files too) or "exclude". In include mode focal
+    points absent from the file are dropped, as in Circuitscape; in exclude mode
+    every focal point is kept and only the listed pairs are skipped.
+    """
     with _open_text(path) as fh:
         lines = [line.split() for line in fh if line.strip()]
     first = lines[0][0].lower()
@@ -402,19 +407,27 @@ def _read_included_pairs(path: Path):
             for y, b in enumerate(ids)
             if a != b and low <= body[x, y] <= high and low <= body[y, x] <= high
         }
-        return ids, pairs
+        return "include", ids, pairs
     if first != "mode":
         raise ValueError(f"{path}: included pairs file must start with 'mode' or 'min'.")
     mode = lines[0][1].lower()
+    if mode not in ("include", "exclude"):
+        raise ValueError(f"{path}: mode must be 'include' or 'exclude'. Got {mode!r}.")
     listed = [(int(float(a)), int(float(b))) for a, b in lines[1:]]
     ids = sorted({v for pair in listed for v in pair if v != 0})
-    chosen = {(min(a, b), max(a, b)) for a, b in listed if a != b}
+    return mode, ids, {(min(a, b), max(a, b)) for a, b in listed if a != b}
+
+
+def _apply_pairs(job: CircuitscapeJob, focal_ids):
+    """Focal ids kept and the pairs to solve (None = all) for an included-pairs file."""
+    if not job.flag("use_included_pairs"):
+        return list(focal_ids), None
+    mode, ids, pairs = _read_included_pairs(job.file("included_pairs_file"))
     if mode == "include":
-        return ids, chosen
-    if mode == "exclude":
-        every = {(a, b) for k, a in enumerate(ids) for b in ids[k + 1 :]}
-        return ids, every - chosen
-    raise ValueError(f"{path}: mode must be 'include' or 'exclude'. Got {mode!r}.")
+        return [f for f in focal_ids if f in ids], sorted(pairs)
+    kept = list(focal_ids)
+    every = {(a, b) for k, a in enumerate(kept) for b in kept[k + 1 :]}
+    return kept, sorted(every - pairs)
 
 
 def _habitat(job: CircuitscapeJob):
@@ -577,10 +590,8 @@ def _run_raster(job: CircuitscapeJob, solver: str) -> CircuitscapeResult:
     if scenario == "advanced":
         return _run_raster_advanced(job, values, header, kind, polygons, opts, solver, out)
     points = _read_points(job, header)
-    pairs = None
-    if job.flag("use_included_pairs"):
-        keep_ids, pairs = _read_included_pairs(job.file("included_pairs_file"))
-        points = {k: v for k, v in points.items() if k in keep_ids}
+    keep_ids, pairs = _apply_pairs(job, list(points))
+    points = {k: v for k, v in points.items() if k in keep_ids}
     cum_only = job.flag("write_cum_cur_map_only")
     want_cur = job.flag("write_cur_maps") and not cum_only
     want_volt = job.flag("write_volt_maps") and not cum_only
@@ -593,7 +604,7 @@ def _run_raster(job: CircuitscapeJob, solver: str) -> CircuitscapeResult:
             points,
             values=kind,
             short_circuit=polygons,
-            pairs=None if pairs is None else sorted(pairs),
+            pairs=pairs,
             current_maps=True,
             pair_maps=want_cur or want_volt,
             solver=solver,
@@ -716,17 +727,9 @@ def _run_network(job: CircuitscapeJob, solver: str) -> CircuitscapeResult:
     scenario = job.options["scenario"]
     if scenario == "pairwise":
         focal = _read_numbers(job.file("point_file")).ravel().astype(np.int64)
-        pairs = None
-        if job.flag("use_included_pairs"):
-            keep_ids, pairs = _read_included_pairs(job.file("included_pairs_file"))
-            focal = np.array([f for f in focal if f in keep_ids])
-        res = _c.network_pairwise(
-            edges,
-            focal,
-            values=kind,
-            pairs=None if pairs is None else sorted(pairs),
-            solver=solver,
-        )
+        focal = list(dict.fromkeys(int(f) for f in focal))
+        focal, pairs = _apply_pairs(job, focal)
+        res = _c.network_pairwise(edges, focal, values=kind, pairs=pairs, solver=solver)
         out.result = res
         ids = list(res.resistances.index)
         out.resistances = np.vstack(

@@ -596,3 +596,24 @@ def test_error_touching_zero_resistance_regions():
     regions = [[1, 2]]
     with pytest.raises(ValueError, match="Give the touching regions one label"):
         C.raster_graph([[0.0, 0.0]], short_circuit=regions)
+
+
+def test_amg_singular_laplacian_with_components_and_isolated_cells():
+    # The multigrid path solves the singular Laplacian with consistent
+    # right-hand sides; components, isolated cells and -1 pairs must match LU.
+    r = random_grid((30, 30), 19)
+    r[:, 15] = np.nan  # two halves
+    r[5, 5] = 1.0
+    r[4:7, 4:7][[0, 0, 0, 1, 1, 2, 2, 2], [0, 1, 2, 0, 2, 0, 1, 2]] = np.nan  # isolated cell
+    pts = [(0, 0), (29, 14), (0, 29), (29, 16), (10, 10)]
+    d = C.pairwise_resistance(r, pts, solver="direct", neighbors=4)
+    a = C.pairwise_resistance(r, pts, solver="amg", rtol=1e-10, neighbors=4)
+    np.testing.assert_allclose(a.resistances, d.resistances, rtol=1e-7)
+    assert d.resistances.loc[1, 3] == -1
+    np.testing.assert_allclose(a.cumulative_current, d.cumulative_current, atol=1e-7)
+    adv_d = C.all_to_one(r, pts, solver="direct", neighbors=4)
+    adv_a = C.all_to_one(r, pts, solver="amg", rtol=1e-10, neighbors=4)
+    np.testing.assert_allclose(adv_a.cumulative_current, adv_d.cumulative_current, atol=1e-7)
+    o_d = C.one_to_all(r, pts, solver="direct", neighbors=4)
+    o_a = C.one_to_all(r, pts, solver="amg", rtol=1e-10, neighbors=4)
+    np.testing.assert_allclose(o_a.resistances, o_d.resistances, rtol=1e-7)

@@ -141,3 +141,179 @@ def test_disconnected_pairs_are_minus_one_sgverify6(reference_dir):
     assert r.loc[2, 7] == pytest.approx(1.4)
     # no map is produced for a disconnected pair
     assert (1, 7) not in out.result.current_maps
+
+
+# ------------------------------------------- reader/runner unit tests (no reference)
+from gpec_teach import circuit as C  # noqa: E402
+from gpec_teach.circuitscape_io import write_ascii_grid  # noqa: E402
+
+HEADER = {"ncols": 4, "nrows": 3, "xllcorner": 100.0, "yllcorner": 200.0, "cellsize": 10.0}
+
+
+def _ini(folder: Path, **options) -> Path:
+    text = "\n".join(f"{k} = {v}" for k, v in options.items())
+    path = folder / "job.ini"
+    path.write_text("[Circuitscape mode]\n" + text + "\n")
+    return path
+
+
+def _resistance(folder: Path) -> np.ndarray:
+    r = np.array([[1.0, 2.0, 3.0, 1.0], [2.0, np.nan, 1.0, 4.0], [1.0, 1.0, 2.0, 1.0]])
+    write_ascii_grid(folder / "r.asc", r, HEADER)
+    return r
+
+
+def test_ascii_grid_round_trip_and_center_header(tmp_path):
+    values = np.array([[1.5, np.nan], [0.0, 7.0]])
+    write_ascii_grid(tmp_path / "g.asc", values, {**HEADER, "ncols": 2, "nrows": 2})
+    back, header = read_ascii_grid(tmp_path / "g.asc")
+    np.testing.assert_array_equal(np.isnan(back), np.isnan(values))
+    assert back[1, 1] == 7.0 and header["xllcorner"] == 100.0
+    (tmp_path / "c.asc").write_text("ncols 1\nnrows 1\nxllcenter 5\nyllcenter 5\ncellsize 10\n3\n")
+    _, header = read_ascii_grid(tmp_path / "c.asc")
+    assert header["xllcorner"] == 0.0 and header["nodata"] == -9999.0
+    write_ascii_grid(tmp_path / "z.asc", values, {**HEADER, "ncols": 2, "nrows": 2}, compress=True)
+    assert read_ascii_grid(tmp_path / "z.asc.gz")[0][1, 1] == 7.0
+
+
+def test_text_point_list_matches_array_call(tmp_path):
+    r = _resistance(tmp_path)
+    # id x y: cell (row 0, col 0) has centre x=105, y=225; (2, 3): x=135, y=205
+    (tmp_path / "pts.txt").write_text("1 105 225\n2 135 205\n3 125 215\n")
+    ini = _ini(
+        tmp_path,
+        data_type="raster",
+        scenario="pairwise",
+        habitat_file="r.asc",
+        point_file="pts.txt",
+        connect_four_neighbors_only="False",
+        connect_using_avg_resistances="True",
+        write_cur_maps="True",
+        set_null_currents_to_nodata="True",
+        output_file="out/job.out",
+    )
+    out = run_ini(ini, write=True)
+    ref = C.pairwise_resistance(r, [(0, 0), (2, 3), (1, 2)])
+    np.testing.assert_allclose(out.resistances[1:, 1:], ref.resistances.to_numpy())
+    cum, _ = read_ascii_grid(tmp_path / "out" / "job_cum_curmap.asc")
+    assert np.isnan(cum[1, 1])  # nodata cell written as -9999
+    assert (tmp_path / "out" / "job_curmap_1_2.asc").exists()
+    assert (tmp_path / "out" / "job_resistances_3columns.out").exists()
+
+
+def test_defaults_are_circuitscape_code_defaults(tmp_path):
+    # missing connection options: 8 neighbours and average conductance
+    r = _resistance(tmp_path)
+    write_ascii_grid(tmp_path / "p.asc", [[1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 2]], HEADER)
+    ini = _ini(tmp_path, scenario="pairwise", habitat_file="r.asc", point_file="p.asc")
+    out = run_ini(ini)
+    ref = C.effective_resistance(r, (0, 0), (2, 3), connection="conductance")
+    assert out.resistances[1, 2] == pytest.approx(ref)
+
+
+@pytest.mark.parametrize(
+    ("content", "solved"),
+    [
+        ("mode include\n1 3\n", {(1, 3)}),
+        ("mode exclude\n1 3\n", {(1, 2), (2, 3)}),
+        ("min 1\nmax 5\n0 1 2 3\n1 0 9 2\n2 9 0 0\n3 2 0 0\n", {(1, 3)}),
+    ],
+)
+def test_included_pairs_files(tmp_path, content, solved):
+    _resistance(tmp_path)
+    write_ascii_grid(tmp_path / "p.asc", [[1, 0, 0, 2], [0, 0, 0, 0], [3, 0, 0, 0]], HEADER)
+    (tmp_path / "pairs.txt").write_text(content)
+    ini = _ini(
+        tmp_path,
+        scenario="pairwise",
+        habitat_file="r.asc",
+        point_file="p.asc",
+        use_included_pairs="True",
+        included_pairs_file="pairs.txt",
+    )
+    table = run_ini(ini).result.resistances
+    got = {(a, b) for a in table.index for b in table.columns if a < b and table.loc[a, b] > 0}
+    assert got == solved
+
+
+def test_mask_reclass_and_conductance_habitat(tmp_path):
+    write_ascii_grid(tmp_path / "h.asc", [[1, 1, 1, 5], [1, 5, 5, 5], [1, 1, 1, 1]], HEADER)
+    write_ascii_grid(tmp_path / "m.asc", [[1, 1, 1, 1], [1, 1, 1, 1], [1, 0, 1, 1]], HEADER)
+    write_ascii_grid(tmp_path / "p.asc", [[1, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 2]], HEADER)
+    (tmp_path / "reclass.txt").write_text("5 2\n")
+    ini = _ini(
+        tmp_path,
+        scenario="pairwise",
+        habitat_file="h.asc",
+        point_file="p.asc",
+        habitat_map_is_resistances="False",
+        use_mask="True",
+        mask_file="m.asc",
+        use_reclass_table="True",
+        reclass_file="reclass.txt",
+        connect_using_avg_resistances="True",
+    )
+    cond = np.array([[1, 1, 1, 2], [1, 2, 2, 2], [1, np.nan, 1, 1]], dtype=float)
+    ref = C.effective_resistance(cond, (0, 0), (2, 3), values="conductance")
+    assert run_ini(ini).resistances[1, 2] == pytest.approx(ref)
+
+
+def test_raster_advanced_ini(tmp_path):
+    r = _resistance(tmp_path)
+    src = np.zeros((3, 4))
+    src[0, 0] = 2.0
+    gnd = np.full((3, 4), np.nan)
+    gnd[2, 3] = 0.0
+    write_ascii_grid(tmp_path / "s.asc", src, HEADER)
+    write_ascii_grid(tmp_path / "g.asc", gnd, HEADER)
+    ini = _ini(
+        tmp_path,
+        scenario="advanced",
+        habitat_file="r.asc",
+        source_file="s.asc",
+        ground_file="g.asc",
+        write_cur_maps="True",
+        write_volt_maps="True",
+        connect_using_avg_resistances="True",
+        output_file="adv.out",
+    )
+    out = run_ini(ini, write=True)
+    ref = C.advanced(r, src, gnd)
+    np.testing.assert_allclose(out.grids["voltmap"], np.nan_to_num(ref.voltage))
+    assert (tmp_path / "adv_curmap.asc").exists()
+
+
+def test_network_advanced_ini(tmp_path):
+    (tmp_path / "g.txt").write_text("0 1 100\n0 2 100\n1 3 100\n2 3 100\n")
+    (tmp_path / "s.txt").write_text("0 1\n")
+    (tmp_path / "gr.txt").write_text("2 0\n")
+    ini = _ini(
+        tmp_path,
+        data_type="network",
+        scenario="advanced",
+        habitat_file="g.txt",
+        habitat_map_is_resistances="True",
+        source_file="s.txt",
+        ground_file="gr.txt",
+        ground_file_is_resistances="True",
+    )
+    out = run_ini(ini)
+    np.testing.assert_allclose(out.resistances[:, 1], [75, 50, 0, 25])
+
+
+def test_ini_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="job file not found"):
+        read_ini(tmp_path / "nope.ini")
+    ini = _ini(tmp_path, scenario="sideways")
+    with pytest.raises(ValueError, match="scenario must be one of"):
+        read_ini(ini)
+    ini = _ini(tmp_path, scenario="pairwise", habitat_file="missing.asc", point_file="p.asc")
+    with pytest.raises(FileNotFoundError, match="habitat_file = missing.asc .* was not found"):
+        run_ini(ini)
+    (tmp_path / "g.txt").write_text("0 1 1\n")
+    ini = _ini(tmp_path, data_type="network", scenario="one-to-all", habitat_file="g.txt")
+    with pytest.raises(ValueError, match="network data supports the pairwise and advanced"):
+        run_ini(ini)
+    (tmp_path / "bad.asc").write_text("ncols 2\nnrows 2\ncellsize 1\n1 2 3\n")
+    with pytest.raises(ValueError, match="expected 2 x 2 = 4 values"):
+        read_ascii_grid(tmp_path / "bad.asc")
