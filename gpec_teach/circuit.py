@@ -1124,6 +1124,10 @@ class OneToAllResult:
         Cell-wise maximum of the per-id current maps.
     current_maps, voltage_maps : dict
         ``{id: map}`` per focal id when ``id_maps=True``.
+    graph : RasterGraph
+        The circuit used (focal regions merged into one node each).
+    solver : str
+        "direct" or "amg".
     """
 
     resistances: pd.Series | None
@@ -1445,6 +1449,8 @@ class AdvancedResult:
         Current through each cell (A, ``max(inflow, outflow)``, grounds included).
     graph : RasterGraph
         The circuit used.
+    solver : str
+        "direct" or "amg".
     """
 
     voltage: object
@@ -1610,7 +1616,6 @@ def advanced(
     flat = graph.nodemap.ravel()
     on = flat >= 0
     src = np.bincount(flat[on], weights=src_cells.ravel()[on], minlength=n)
-    gnd = np.zeros(n)
     gflat = gcond.ravel()[on]
     inf_nodes = np.unique(flat[on][np.isinf(gflat)])
     gnd = np.bincount(flat[on], weights=np.where(np.isinf(gflat), 0.0, gflat), minlength=n)

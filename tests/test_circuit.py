@@ -617,3 +617,10 @@ def test_amg_singular_laplacian_with_components_and_isolated_cells():
     o_d = C.one_to_all(r, pts, solver="direct", neighbors=4)
     o_a = C.one_to_all(r, pts, solver="amg", rtol=1e-10, neighbors=4)
     np.testing.assert_allclose(o_a.resistances, o_d.resistances, rtol=1e-7)
+
+
+def test_three_column_table():
+    out = C.pairwise_resistance(np.ones((1, 3)), [(0, 0), (0, 1), (0, 2)], neighbors=4)
+    table = out.three_columns()
+    # unit links: R(1,2) = 1, R(1,3) = 2, R(2,3) = 1
+    assert table.values.tolist() == [[1, 2, 1.0], [1, 3, 2.0], [2, 3, 1.0]]
