@@ -671,6 +671,7 @@ class _PairwiseBasis:
     def __init__(self, lap, comp, nodes: np.ndarray, *, solver, rtol, maxiter):
         n = lap.shape[0]
         self.comp = comp
+        self.several = bool(comp.max(initial=0) > 0)
         self.n = n
         uniq = list(dict.fromkeys(int(v) for v in nodes))
         ground_of: dict[int, int] = {}
@@ -696,7 +697,8 @@ class _PairwiseBasis:
             rhs[free, cols] = 1.0
             if method == "amg":
                 rhs[[ground_of[int(comp[v])] for v in free], cols] = -1.0
-            self.x = np.asarray(self.solver.solve(rhs)).reshape(n, len(free))
+            # column-major: each potential is a contiguous vector
+            self.x = np.asfortranarray(np.asarray(self.solver.solve(rhs)).reshape(n, len(free)))
         else:
             self.x = np.zeros((n, 0))
 
@@ -707,8 +709,9 @@ class _PairwiseBasis:
     def pair(self, a: int, b: int) -> tuple[float, np.ndarray]:
         """Effective resistance and voltages (NaN off the component), ``v_a = 0``."""
         v = self.potential(b) - self.potential(a)
-        v = v - v[a]
-        v[self.comp != self.comp[a]] = np.nan
+        v -= v[a]
+        if self.several:
+            v[self.comp != self.comp[a]] = np.nan
         return float(v[b]), v
 
 
@@ -961,7 +964,7 @@ def _pairwise_points(graph: RasterGraph, foc, todo, opts, current_maps, pair_map
         r, v = basis.pair(na, nb)
         matrix[(a, b)] = r
         if current_maps or pair_maps:
-            vz = np.nan_to_num(v, nan=0.0)
+            vz = np.nan_to_num(v, nan=0.0) if basis.several else v
             cur = _lap.node_currents(n, graph.i, graph.j, graph.conductance, vz)
             if current_maps:
                 cum += cur
