@@ -269,7 +269,7 @@ def protconn_from_matrix(
     if (a[dom] <= 0).any():
         i = int(np.flatnonzero(dom & (a <= 0))[0])
         raise ValueError(
-            f"areas must be positive for domestic protected areas. Got areas[{i}]={a[i]!r}. "
+            f"areas must be positive for domestic protected areas. Got areas[{i}]={float(a[i])!r}. "
             "Drop empty PAs, or mark stepping stones as kinds='transboundary'."
         )
     protected = float(a[dom].sum())
