@@ -156,7 +156,7 @@ def protconn_from_matrix(
     transboundary PAs). Sums run over domestic PAs only: transboundary PAs are
     stepping stones with no area of their own (DOPA method).
 
-    **Fractions** (Saura et al. 2017, section 2.4). Every term
+    **Fractions** (Saura et al. 2017). Every term
     :math:`a_i a_j p^*_{ij}` of :math:`PC_{num}` is assigned to one kind of
     connection by the maximum-product path between *i* and *j*:
 
@@ -175,11 +175,13 @@ def protconn_from_matrix(
     as in Saura et al. 2017) each fraction is :math:`100\,X/PC_{num}` (percent
     of ProtConn): Prot + Trans + Unprot = 100 and Within + Contig = Prot.
     With ``"region"`` each is :math:`\mathrm{ProtConn}\,X/PC_{num}` (percent of
-    the region, as in the country figures of Saura et al. 2018): Prot + Trans +
-    Unprot = ProtConn. With ``"nested"`` (Makurhini 2 and later) Prot, Trans and
-    Unprot are percent of ProtConn but Within and Contig are percent of
-    ProtConn[Prot] (they add up to 100). Makurhini 1.x reported Contig as
-    ``Prot - Within`` in percent of ProtConn, which is our default.
+    the region's area, Makurhini's ``*_land`` columns): Prot + Trans + Unprot =
+    ProtConn. With ``"nested"`` (recent Makurhini versions, where
+    ``Contig = 100 - Within``) Prot, Trans and Unprot are percent of ProtConn
+    but Within and Contig are percent of ProtConn[Prot] (they add up to 100).
+    Older Makurhini versions and other R implementations report
+    ``Contig = Prot - Within`` in percent of ProtConn, which is our default;
+    the two only differ in the base of the percentage.
     Note that Makurhini does not track paths: it approximates the fractions
     from square roots of partial sums (e.g. Within from
     :math:`\sqrt{\sum a_i^2}`), so its fractions differ from these exact
