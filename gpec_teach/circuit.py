@@ -141,6 +141,11 @@ class LaplacianSolver:
         uses 1e-6). Ignored by the direct solver.
     maxiter : int, default 1000
         Maximum CG iterations; multigrid-preconditioned CG usually needs 10-30.
+    components : numpy.ndarray, optional
+        Connected-component label of every node, for a singular Laplacian with
+        the AMG solver: the preconditioner is then projected onto vectors of zero
+        mean in each component (the range of the Laplacian), which keeps CG
+        stable when the graph has several components.
     expected_solves : int, default 1
         How many right-hand sides will be solved. With 3 or more, the multigrid
         setup estimates the spectral radius for its prolongation smoother (a
@@ -191,6 +196,7 @@ class LaplacianSolver:
         solver: str = "auto",
         rtol: float = 1e-6,
         maxiter: int = 1000,
+        components: np.ndarray | None = None,
         expected_solves: int = 1,
     ) -> None:
         check_choice("solver", solver, _SOLVERS)
@@ -222,19 +228,52 @@ class LaplacianSolver:
         else:
             import pyamg
 
-            hierarchy = pyamg.smoothed_aggregation_solver(
-                self.matrix,
-                B=np.ones((self.n, 1)),
-                symmetry="hermitian",
-                improve_candidates=None,
-                # few solves: Gershgorin-type local weights instead of a Krylov
-                # estimate of the spectral radius (setup 2-3x cheaper, ~50% more
-                # iterations); many solves: the estimate pays for itself
-                smooth=("jacobi", {"weighting": "local" if expected_solves < 3 else "diagonal"}),
-                presmoother=("gauss_seidel", {"sweep": "forward"}),
-                postsmoother=("gauss_seidel", {"sweep": "backward"}),
-            )
+            # pyamg starts its spectral-radius estimate from np.random: seed it
+            # for reproducible results, without touching the caller's RNG state
+            rng_state = np.random.get_state()  # noqa: NPY002 (pyamg uses the legacy RNG)
+            np.random.seed(0)  # noqa: NPY002
+            try:
+                hierarchy = self._hierarchy(pyamg, expected_solves)
+            finally:
+                np.random.set_state(rng_state)  # noqa: NPY002
             self._preconditioner = hierarchy.aspreconditioner(cycle="V")
+            if components is not None:
+                self._preconditioner = self._projected(self._preconditioner, components)
+
+    def _hierarchy(self, pyamg, expected_solves):
+        return pyamg.smoothed_aggregation_solver(
+            self.matrix,
+            B=np.ones((self.n, 1)),
+            symmetry="hermitian",
+            improve_candidates=None,
+            # few solves: Gershgorin-type local weights instead of a Krylov
+            # estimate of the spectral radius (setup 2-3x cheaper, ~50% more
+            # iterations); many solves: the estimate pays for itself
+            smooth=("jacobi", {"weighting": "local" if expected_solves < 3 else "diagonal"}),
+            presmoother=("gauss_seidel", {"sweep": "forward"}),
+            postsmoother=("gauss_seidel", {"sweep": "backward"}),
+            # the coarsest matrix of a singular Laplacian is singular too: cut its
+            # round-off singular values, or the preconditioner blows up along the
+            # constant vectors (1e16 amplification) and CG stagnates or diverges
+            coarse_solver=("pinv", {"rtol": 1e-10}),
+        )
+
+    def _projected(self, preconditioner, components):
+        from scipy.sparse.linalg import LinearOperator
+
+        labels = np.asarray(components, dtype=np.int64)
+        k = int(labels.max(initial=-1)) + 1
+        counts = np.bincount(labels, minlength=k).astype(float)
+
+        def project(x):
+            if k == 1:
+                return x - x.mean()
+            return x - (np.bincount(labels, weights=x, minlength=k) / counts)[labels]
+
+        def apply(r):
+            return project(preconditioner @ project(np.ravel(r)))
+
+        return LinearOperator(self.matrix.shape, matvec=apply, dtype=float)
 
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         """Return ``x`` with ``A x = rhs``; *rhs* may be one vector or columns."""
@@ -689,7 +728,12 @@ class _PairwiseBasis:
         else:
             matrix = _lap.with_unit_isolated(lap)
         self.solver = LaplacianSolver(
-            matrix, solver=method, rtol=rtol, maxiter=maxiter, expected_solves=len(free)
+            matrix,
+            solver=method,
+            rtol=rtol,
+            maxiter=maxiter,
+            components=comp if method == "amg" else None,
+            expected_solves=len(free),
         )
         if free:
             rhs = np.zeros((n, len(free)))

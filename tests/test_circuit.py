@@ -624,3 +624,30 @@ def test_three_column_table():
     table = out.three_columns()
     # unit links: R(1,2) = 1, R(1,3) = 2, R(2,3) = 1
     assert table.values.tolist() == [[1, 2, 1.0], [1, 3, 2.0], [2, 3, 1.0]]
+
+
+def test_amg_two_components_tight_tolerance_regression():
+    # Regression: the coarsest AMG level of a singular two-component Laplacian is
+    # singular; without truncating its round-off singular values the
+    # preconditioner amplified constants by ~1e16 and CG diverged at rtol=1e-10.
+    r = random_grid((30, 30), 19)
+    r[:, 15] = np.nan
+    pts = [(0, 0), (29, 14), (0, 29), (29, 16), (10, 10)]
+    d = C.pairwise_resistance(r, pts, solver="direct", neighbors=4)
+    a = C.pairwise_resistance(r, pts, solver="amg", rtol=1e-10, neighbors=4)
+    np.testing.assert_allclose(a.resistances, d.resistances, rtol=1e-8)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_amg_on_networks_with_several_components(seed):
+    # Regression: CG on a singular multi-component Laplacian used to diverge for
+    # some pyamg hierarchies; the preconditioner is now projected per component.
+    rng = np.random.default_rng(seed)
+    parts = [nx.connected_watts_strogatz_graph(15, 4, 0.3, seed=seed + k) for k in range(3)]
+    graph = nx.disjoint_union_all(parts)
+    edges = [(u, v, float(rng.uniform(0.05, 5.0))) for u, v in graph.edges]
+    focal = [0, 3, 7, 15, 20, 30, 44]
+    d = C.network_pairwise(edges, focal, solver="direct")
+    a = C.network_pairwise(edges, focal, solver="amg", rtol=1e-10)
+    np.testing.assert_allclose(a.resistances, d.resistances, rtol=1e-7)
+    np.testing.assert_allclose(a.cumulative_node_currents, d.cumulative_node_currents, atol=1e-7)
