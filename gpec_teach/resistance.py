@@ -126,7 +126,7 @@ def _check_resistance_values(name: str, values: np.ndarray) -> None:
         kind = "zero" if values[r, c] == 0 else "negative"
         raise ValueError(
             f"{name} has {int(bad.sum())} cell(s) with zero or negative resistance, first "
-            f"at (row, col)=({r}, {c}) with value {values[r, c]!r} ({kind}). Resistance must "
+            f"at (row, col)=({r}, {c}) with value {float(values[r, c])!r} ({kind}). Resistance must "
             "be positive: give the easiest cover a resistance of 1, mark missing cells as "
             "NaN and absolute barriers as np.inf."
         )
@@ -401,7 +401,7 @@ def suitability_to_resistance(
         r, col = np.argwhere(bad)[0]
         raise ValueError(
             f"suitability must lie between 0 and scale={scale:g}. Got "
-            f"{grid.values[r, col]!r} at (row, col)=({r}, {col}). For scores out of 100 "
+            f"{float(grid.values[r, col])!r} at (row, col)=({r}, {col}). For scores out of 100 "
             "pass scale=100."
         )
     if method == "linear":
@@ -518,7 +518,7 @@ def combine(layers: Sequence, *, method: str = "sum", weights: Sequence[float] |
         if neg.any():
             r, c = np.argwhere(neg)[0]
             raise ValueError(
-                f"layers[{k}] has a negative value {vals[r, c]!r} at (row, col)=({r}, {c}). "
+                f"layers[{k}] has a negative value {float(vals[r, c])!r} at (row, col)=({r}, {c}). "
                 "Resistance layers must be non-negative."
             )
     stack = np.stack([g.values for g in grids])
@@ -1000,7 +1000,7 @@ def conductance_to_resistance(conductance):
     if bad.any():
         r, c = np.argwhere(bad)[0]
         raise ValueError(
-            f"conductance must be a non-negative finite number. Got {vals[r, c]!r} at "
+            f"conductance must be a non-negative finite number. Got {float(vals[r, c])!r} at "
             f"(row, col)=({r}, {c}). Use 0 for barriers and NaN for missing cells."
         )
     with np.errstate(divide="ignore"):
