@@ -894,7 +894,8 @@ class CorridorNetwork:
         the denominator is 0).
     corridors : numpy.ndarray or xarray.DataArray
         Mosaic of the kept links' normalised corridors (minimum over links, cost
-        units), NaN outside every corridor (beyond the cut-off) and on nodata.
+        units), NaN outside every corridor (beyond the cut-off), on nodata, on
+        barriers and on cells no kept link reaches.
     paths : dict
         ``{(core1, core2): LeastCostPath}`` for every link whose path was traced.
     cutoff : float or None
@@ -996,7 +997,8 @@ def corridor_network(
 
     1. **Candidate pairs** (*pairs*): cores whose cost-allocation zones touch
        (``"cost_adjacent"``, see :func:`cost_allocation`), whose Euclidean
-       allocation zones touch (``"euclidean_adjacent"``), either
+       allocation zones touch across valid (non-nodata) cells
+       (``"euclidean_adjacent"``), either
        (``"adjacent"``, Linkage Mapper's default "Cost-Weighted & Euclidean"),
        each core's *k* nearest by edge-to-edge distance (``"nearest"``), or all
        pairs (``"all"``).

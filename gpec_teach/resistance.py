@@ -561,7 +561,8 @@ def _per_class(name: str, spec, classes, class_column, *, allow_inf: bool) -> np
         v = _as_number(name, v)
         if np.isnan(v) or v <= 0 or (np.isinf(v) and not allow_inf):
             allowed = "a positive number or np.inf" if allow_inf else "a positive finite number"
-            raise ValueError(f"{name} must be {allowed}. Got {v!r} for class {classes[k]!r}.")
+            where = "" if classes[k] is None else f" for class {classes[k]!r}"
+            raise ValueError(f"{name} must be {allowed}. Got {v!r}{where}.")
         out[k] = v
     return out
 

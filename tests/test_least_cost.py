@@ -17,6 +17,7 @@ from skimage.graph import MCP_Geometric
 
 from gpec_teach import graph as G
 from gpec_teach import least_cost as LC
+from gpec_teach._validation import GeographicCRSWarning
 
 INF = np.inf
 NAN = np.nan
@@ -595,6 +596,12 @@ def test_crs_mismatch_names_both():
     other = georef(np.ones((3, 3)), crs="EPSG:32633") > 0
     with pytest.raises(ValueError, match=r"resistance: EPSG:3035, core_a: EPSG:32633"):
         LC.least_cost_corridor(r, other, (0, 0))
+
+
+def test_geographic_crs_warns_with_named_class():
+    geo = georef(np.ones((3, 3)), cellsize=0.01, crs="EPSG:4326")
+    with pytest.warns(GeographicCRSWarning, match="geographic CRS"):
+        LC.cost_distance(geo, (0, 0))
 
 
 def test_unknown_neighbors_option():
