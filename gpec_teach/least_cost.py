@@ -91,13 +91,21 @@ def _resistance_grid(resistance, cellsize) -> Grid:
 
 
 def _engine(grid: Grid, neighbors: int):
-    """Return an ``MCP_Geometric`` on the grid (NaN -> inf: both impassable)."""
+    """Return an ``MCP_Geometric`` on the grid and the nodata mask.
+
+    NaN cells are set to ``inf`` (both impassable) **in place** in
+    ``grid.values`` (our private copy of the input), which saves a full copy of
+    the grid on large rasters. Use the returned mask, not ``grid.values``, for
+    nodata afterwards.
+    """
     from skimage.graph import MCP_Geometric
 
-    costs = np.where(np.isnan(grid.values), np.inf, grid.values)
-    return MCP_Geometric(
-        costs, fully_connected=neighbors == 8, sampling=(grid.cellsize, grid.cellsize)
+    nodata = np.isnan(grid.values)
+    grid.values[nodata] = np.inf
+    mcp = MCP_Geometric(
+        grid.values, fully_connected=neighbors == 8, sampling=(grid.cellsize, grid.cellsize)
     )
+    return mcp, nodata
 
 
 def _check_neighbors(neighbors) -> None:
@@ -308,9 +316,9 @@ def _find_costs(mcp, cells: np.ndarray, ncols: int, ends=None):
     return cwd, tb
 
 
-def _finish_cwd(cwd: np.ndarray, grid: Grid) -> np.ndarray:
+def _finish_cwd(cwd: np.ndarray, nodata: np.ndarray) -> np.ndarray:
     cwd = np.asarray(cwd, dtype=np.float64)
-    cwd[np.isnan(grid.values)] = np.nan
+    cwd[nodata] = np.nan
     return cwd
 
 
@@ -372,8 +380,9 @@ def cost_distance(resistance, sources, *, neighbors: int = 8, cellsize: float | 
     _check_neighbors(neighbors)
     grid = _resistance_grid(resistance, cellsize)
     cells = _locations("sources", sources, grid)
-    cwd, _ = _find_costs(_engine(grid, neighbors), cells, grid.values.shape[1])
-    return wrap_like(_finish_cwd(cwd, grid), grid, name="cost_distance")
+    mcp, nodata = _engine(grid, neighbors)
+    cwd, _ = _find_costs(mcp, cells, grid.values.shape[1])
+    return wrap_like(_finish_cwd(cwd, nodata), grid, name="cost_distance")
 
 
 def _allocation(mcp, traceback: np.ndarray, start_cells: np.ndarray, start_labels: np.ndarray):
@@ -458,7 +467,7 @@ def cost_allocation(
     cells = np.flatnonzero(labels.ravel() > 0)
     if cells.size == 0:
         raise ValueError("sources has no labelled cell (labels > 0).")
-    mcp = _engine(grid, neighbors)
+    mcp, _ = _engine(grid, neighbors)
     _, tb = _find_costs(mcp, cells, labels.shape[1])
     alloc = _allocation(mcp, tb, cells, labels.ravel()[cells])
     return wrap_like(alloc, grid, name="allocation")
@@ -607,7 +616,7 @@ def least_cost_path(
         nc = grid.values.shape[1]
         cell = np.array([[common[0] // nc, common[0] % nc]])
         return _make_path(cell, grid, 0.0, LineString)
-    mcp = _engine(grid, neighbors)
+    mcp, _ = _engine(grid, neighbors)
     cwd, _ = _find_costs(mcp, a, grid.values.shape[1], ends=b)
     flat = cwd.ravel()[b]
     if not np.isfinite(flat).any():
@@ -706,7 +715,7 @@ def least_cost_distance_matrix(
         raise ValueError(f"patches must hold at least two patches (labels > 0). Got {ids.size}.")
     n = ids.size
     d = np.zeros((n, n))
-    mcp = _engine(grid, neighbors)
+    mcp, _ = _engine(grid, neighbors)
     flat = labels.ravel()
     order = np.argsort(flat, kind="stable")
     bounds = np.searchsorted(flat[order], ids)
@@ -802,14 +811,14 @@ def least_cost_corridor(
     b = _locations("core_b", core_b, grid)
     if np.intersect1d(a, b).size:
         raise ValueError("core_a and core_b overlap; a corridor joins two separate cores.")
-    mcp = _engine(grid, neighbors)
+    mcp, nodata = _engine(grid, neighbors)
     nc = grid.values.shape[1]
     cwd_a = np.array(_find_costs(mcp, a, nc)[0], dtype=np.float64)
     cwd_b = np.array(_find_costs(mcp, b, nc)[0], dtype=np.float64)
     lcd = float(cwd_a.ravel()[b].min())
     if not np.isfinite(lcd):
         raise _unreachable("core_a", "core_b")
-    out = _finish_cwd(_nlcc(cwd_a, cwd_b, lcd), grid)
+    out = _finish_cwd(_nlcc(cwd_a, cwd_b, lcd), nodata)
     if cutoff is not None:
         out[out > cutoff] = np.nan
     return wrap_like(out, grid, name="corridor")
@@ -1075,8 +1084,12 @@ def corridor_network(
     >>> r = np.ones((3, 9))
     >>> cores = np.zeros((3, 9), int); cores[:, 0] = 1; cores[:, 4] = 2; cores[:, 8] = 3
     >>> net = corridor_network(r, cores, cutoff=1.0)
-    >>> net.links[["core1", "core2", "status", "cost_distance"]].to_string(index=False)
-    ' core1  core2   status  cost_distance\n     1      2 corridor            4.0\n     2      3 corridor            4.0'
+    >>> print(net.links[["core1", "core2", "status", "cost_distance"]].to_string(index=False))
+     core1  core2   status  cost_distance
+         1      2 corridor            4.0
+         2      3 corridor            4.0
+    >>> bool(net.mask().all())  # the cores span the grid: every cell is on a least-cost path
+    True
     """
     import pandas as pd
 
@@ -1116,7 +1129,7 @@ def corridor_network(
         )
     pos = {int(v): i for i, v in enumerate(ids.tolist())}
     nr, nc = labels.shape
-    mcp = _engine(grid, neighbors)
+    mcp, nodata = _engine(grid, neighbors)
     flat = labels.ravel()
     cells_of = {int(i): np.flatnonzero(flat == i) for i in ids}
 
@@ -1129,9 +1142,7 @@ def corridor_network(
         zones = _allocation(mcp, tb, all_cells, flat[all_cells])
         cost_adj = _adjacent_pairs(zones, neighbors)
     if pairs in ("adjacent", "euclidean_adjacent"):
-        eucl_adj = _adjacent_pairs(
-            _euclidean_allocation(labels, ~np.isnan(grid.values)), neighbors
-        )
+        eucl_adj = _adjacent_pairs(_euclidean_allocation(labels, ~nodata), neighbors)
     edist = _edge_distances(labels, ids, grid)
     if pairs == "nearest":
         cand = set()
@@ -1295,7 +1306,7 @@ def corridor_network(
             nl[nl > cutoff] = np.inf
         np.fmin(mosaic, nl, out=mosaic)
     mosaic[~np.isfinite(mosaic)] = np.nan
-    mosaic[np.isnan(grid.values)] = np.nan
+    mosaic[nodata] = np.nan
     return CorridorNetwork(
         links=table,
         corridors=wrap_like(mosaic, grid, name="corridors"),

@@ -151,6 +151,21 @@ def test_cost_distance_georeferenced_points_and_geometries():
     assert out[0, 0] == out[0, 1] == 0.0 and out[1, 0] == 100.0
 
 
+def test_inputs_are_not_modified():
+    # the engine turns NaN into inf in its own copy of the grid, never in the caller's
+    r = random_resistance((10, 12), 4, holes=0.1, walls=0.1)
+    r[1, 1] = r[8, 10] = 1.0
+    keep = r.copy()
+    da = georef(r)
+    LC.cost_distance(r, (1, 1))
+    LC.least_cost_corridor(da, (1, 1), (8, 10))
+    cores = np.zeros(r.shape, int)
+    cores[1, 1], cores[8, 10] = 1, 2
+    LC.corridor_network(r, cores)
+    np.testing.assert_array_equal(r, keep)
+    np.testing.assert_array_equal(da.values, keep)
+
+
 def test_cost_distance_source_grid_skips_invalid_cells():
     r = np.array([[NAN, 1.0, 1.0]])
     src = np.array([[True, True, False]])
