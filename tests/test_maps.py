@@ -203,3 +203,12 @@ def test_scale_bar_picks_a_round_length_and_north_arrow():
     maps.add_north_arrow(ax)
     assert any(t.get_text() == "N" for t in ax.texts)
     plt.close(fig)
+
+
+def test_maps_load_only_the_assets_they_use(parks):
+    html = _html(maps.interactive_map({"protected_areas": parks}, basemap=False))
+    scripts = re.findall(r'<script src="([^"]+)"', html)
+    styles = re.findall(r'<link[^>]+href="([^"]+)"', html)
+    assert any("leaflet.js" in s for s in scripts) and any("leaflet.css" in s for s in styles)
+    for unused in ("bootstrap", "jquery", "fontawesome", "awesome-markers", "glyphicons"):
+        assert not any(unused in url for url in scripts + styles), unused
