@@ -173,7 +173,22 @@ def interactive_map(
         b = np.vstack(bounds)
         m.fit_bounds([[b[:, 1].min(), b[:, 0].min()], [b[:, 3].max(), b[:, 2].max()]])
     m.add_layer_control()
+    names = ", ".join(layers or {}) or "base map"
+    _title_iframe(m, f"Interactive map: {names}")
     return m
+
+
+def _title_iframe(m, title: str) -> None:
+    """Give the map's notebook iframe a title, so screen readers can name it (WCAG 4.1.2)."""
+    import html
+
+    original = m._repr_html_
+    attribute = f'<iframe title="{html.escape(title, quote=True)}" '
+
+    def _repr_html_(**kwargs):
+        return original(**kwargs).replace("<iframe ", attribute, 1)
+
+    m._repr_html_ = _repr_html_
 
 
 def teaching_map(

@@ -45,12 +45,19 @@ def pytest_addoption(parser):
         default=False,
         help="skip the tests that regenerate the teaching landscape (marked 'regen')",
     )
+    parser.addoption(
+        "--site",
+        action="store_true",
+        default=False,
+        help="run the browser tests of the built site (marked 'site'; make test-site)",
+    )
 
 
 def pytest_collection_modifyitems(config, items):
-    if not config.getoption("--skip-regen"):
-        return
-    skip = pytest.mark.skip(reason="--skip-regen given: landscape regeneration not checked")
+    skip_regen = pytest.mark.skip(reason="--skip-regen given: landscape regeneration not checked")
+    skip_site = pytest.mark.skip(reason="browser tests of the built site run in `make test-site`")
     for item in items:
-        if "regen" in item.keywords:
-            item.add_marker(skip)
+        if "regen" in item.keywords and config.getoption("--skip-regen"):
+            item.add_marker(skip_regen)
+        if "site" in item.keywords and not config.getoption("--site"):
+            item.add_marker(skip_site)

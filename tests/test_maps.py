@@ -212,3 +212,8 @@ def test_maps_load_only_the_assets_they_use(parks):
     assert any("leaflet.js" in s for s in scripts) and any("leaflet.css" in s for s in styles)
     for unused in ("bootstrap", "jquery", "fontawesome", "awesome-markers", "glyphicons"):
         assert not any(unused in url for url in scripts + styles), unused
+
+
+def test_notebook_iframe_has_a_title_for_screen_readers(parks):
+    m = maps.interactive_map({"protected_areas": parks}, basemap=False)
+    assert '<iframe title="Interactive map: protected_areas" ' in m._repr_html_()
