@@ -18,11 +18,9 @@ import numpy as np
 import pytest
 
 from gpec_teach.circuitscape_io import read_ascii_grid, read_ini, run_ini
+from gpec_teach.validation import compare_circuitscape_output
 
 pytestmark = pytest.mark.reference
-
-RESISTANCE_TOL = 1e-3  # Circuitscape: sqrt(1e-6)
-SSD_TOL = 1e-6
 
 
 def _reference_root() -> Path:
@@ -55,32 +53,12 @@ def out_dir(tmp_path_factory) -> str:
     return str(tmp_path_factory.mktemp("circuitscape_out"))
 
 
-def _keyed(table: np.ndarray) -> dict:
-    k = table.shape[1] - 1
-    return {tuple(int(v) for v in row[:k]): float(row[k]) for row in table}
-
-
 def _compare(expected: Path, ours: Path) -> None:
-    name = expected.name
-    if name.endswith(".asc"):
-        theirs, _ = read_ascii_grid(expected)
-        mine, _ = read_ascii_grid(ours)
-        theirs, mine = np.nan_to_num(theirs, nan=-9999.0), np.nan_to_num(mine, nan=-9999.0)
-        assert theirs.shape == mine.shape
-        ssd = float(((theirs - mine) ** 2).sum())
-        assert ssd < SSD_TOL, f"{name}: sum of squared differences {ssd:.3e}"
-    elif "resistances" in name:
-        theirs = np.loadtxt(expected, ndmin=2)
-        mine = np.loadtxt(ours, ndmin=2)
-        assert theirs.shape == mine.shape, f"{name}: shape {mine.shape} != {theirs.shape}"
-        diff = np.abs(theirs - mine)
-        assert diff.max() <= RESISTANCE_TOL, f"{name}: max difference {diff.max():.3e}"
-    else:  # network tables: node (or node pair) -> value
-        theirs = _keyed(np.loadtxt(expected, ndmin=2))
-        mine = _keyed(np.loadtxt(ours, ndmin=2))
-        keys = set(theirs) | set(mine)
-        ssd = sum((theirs.get(k, 0.0) - mine.get(k, 0.0)) ** 2 for k in keys)
-        assert ssd < SSD_TOL, f"{name}: sum of squared differences {ssd:.3e}"
+    measure, value, tol = compare_circuitscape_output(expected, ours)
+    if measure.startswith("max"):
+        assert value <= tol, f"{expected.name}: {measure} {value:.3e} > {tol:g}"
+    else:
+        assert value < tol, f"{expected.name}: {measure} {value:.3e} >= {tol:g}"
 
 
 @pytest.mark.parametrize("filename", _expected_files())

@@ -1,0 +1,253 @@
+"""Validation against the field's reference tools: our numbers beside theirs.
+
+The reference cases are published test inputs with expected outputs of Circuitscape.jl
+(its own test suite), FRAGSTATS (via landscapemetrics) and Makurhini (R). They carry
+their own licences, so they are read **in place** from a folder outside this repository
+(``../shared/reference`` next to the repository, or ``$GPEC_REFERENCE_DIR``), never copied.
+
+Each ``*_table`` function runs ``gpec_teach`` on the reference inputs and returns a tidy
+table with the reference value, ours, the difference and whether they agree under the
+reference tool's own tolerance. :data:`PUBLISHED` holds the headline expected values
+quoted from the sources, so the book can state them even where the folder is absent.
+
+The test suite (``tests/test_circuitscape_reference.py``, ``tests/test_reference_*.py``)
+asserts the same comparisons case by case; the validation appendix of the book shows
+these tables.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "PUBLISHED",
+    "reference_dir",
+    "compare_circuitscape_output",
+    "circuitscape_table",
+    "makurhini_table",
+    "published_values",
+]
+
+#: Circuitscape's test tolerances: resistances element-wise within sqrt(1e-6); grids and
+#: current tables by the sum of squared differences below 1e-6.
+CIRCUITSCAPE_RESISTANCE_TOL = 1e-3
+CIRCUITSCAPE_SSD_TOL = 1e-6
+
+#: Expected values quoted from the sources (used when the reference folder is absent).
+PUBLISHED: dict[str, list[tuple[str, str, float, str]]] = {
+    "circuitscape": [
+        ("sgVerify2", "effective resistance R(4, 5)", 0.75, "Circuitscape.jl 5.17.1 test suite"),
+        (
+            "sgVerify2",
+            "effective resistance R(1, 2), same short-circuit polygon",
+            0.0,
+            "Circuitscape.jl 5.17.1 test suite",
+        ),
+        ("sgVerify6", "effective resistance R(2, 7)", 1.4, "Circuitscape.jl 5.17.1 test suite"),
+        (
+            "sgVerify6",
+            "R(1, 7), disconnected pair (reported as -1)",
+            -1.0,
+            "Circuitscape.jl 5.17.1 test suite",
+        ),
+    ],
+    "makurhini": [
+        ("404 habitat patches", "PCnum (ha^2)", 2.136028e11, "Makurhini 3.0, vignette PC_IIC"),
+        ("404 habitat patches", "EC(PC) (ha)", 4.621718e5, "Makurhini 3.0, vignette PC_IIC"),
+        ("404 habitat patches", "PC", 2.801281e-2, "Makurhini 3.0, vignette PC_IIC"),
+        (
+            "404 habitat patches",
+            "dPC of patch 10 (%)",
+            0.8901452,
+            "Makurhini 3.0, vignette PC_IIC",
+        ),
+        (
+            "404 habitat patches",
+            "MESH, habitat-area denominator (km^2)",
+            1443.4320,
+            "Makurhini 3.0",
+        ),
+    ],
+    "fragstats": [
+        ("landscape raster", "TA (ha)", 0.09, "FRAGSTATS 2.0 via landscapemetrics 2.2.2"),
+        ("landscape raster", "NP", 28.0, "FRAGSTATS 2.0 via landscapemetrics 2.2.2"),
+        ("landscape raster", "MESH (ha)", 0.0094, "FRAGSTATS 2.0 via landscapemetrics 2.2.2"),
+        ("landscape raster", "DIVISION", 0.8958, "FRAGSTATS 2.0 via landscapemetrics 2.2.2"),
+        ("landscape raster", "SPLIT", 9.5926, "FRAGSTATS 2.0 via landscapemetrics 2.2.2"),
+        ("landscape raster", "LPI (%)", 17.6667, "FRAGSTATS 2.0 via landscapemetrics 2.2.2"),
+    ],
+}
+
+# Makurhini's case: p_ij = 0.5 at 10 km, areas in ha, landscape area in ha.
+_MAKURHINI_DISTANCE_M = 10_000.0
+_MAKURHINI_LANDSCAPE_HA = 2_761_373.5
+_MAKURHINI_DPC = {  # patch: (dPC, dPCintra, dPCflux) in %, as published
+    1: (0.0016597, 0.0000034, 0.0016563),
+    2: (0.0052722, 0.0000227, 0.0052495),
+    3: (0.1965744, 0.0568530, 0.1397214),
+    4: (0.0038579, 0.0000069, 0.0038510),
+    5: (0.0044296, 0.0000160, 0.0044136),
+    6: (0.0007537, 0.0000003, 0.0007534),
+    7: (0.0012423, 0.0000009, 0.0012414),
+    8: (0.0016418, 0.0000016, 0.0016403),
+    9: (0.0055884, 0.0000194, 0.0055690),
+    10: (0.8901452, 0.4057714, 0.4843738),
+}
+
+
+def reference_dir() -> Path | None:
+    """Folder of the reference cases, or None when it is not on this machine.
+
+    ``$GPEC_REFERENCE_DIR`` when set, else ``../shared/reference`` next to the
+    repository that holds this package.
+    """
+    env = os.environ.get("GPEC_REFERENCE_DIR")
+    path = Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "reference"
+    return path if path.is_dir() else None
+
+
+def _keyed(table: np.ndarray) -> dict:
+    k = table.shape[1] - 1
+    return {tuple(int(v) for v in row[:k]): float(row[k]) for row in table}
+
+
+def compare_circuitscape_output(expected: Path, ours: Path) -> tuple[str, float, float]:
+    """Compare one Circuitscape output file with ours, as Circuitscape's tests do.
+
+    Returns
+    -------
+    (measure, value, tolerance)
+        ``("max |difference|", ...)`` for resistance files; ``("sum of squared
+        differences", ...)`` for grids (``.asc``) and network tables (keyed by node ids,
+        a missing entry counting as 0, since Circuitscape omits zero currents). They
+        agree when ``value <= tolerance`` (resistances) or ``value < tolerance``.
+    """
+    from .circuitscape_io import read_ascii_grid
+
+    name = Path(expected).name
+    if name.endswith(".asc"):
+        theirs = np.nan_to_num(read_ascii_grid(expected)[0], nan=-9999.0)
+        mine = np.nan_to_num(read_ascii_grid(ours)[0], nan=-9999.0)
+        if theirs.shape != mine.shape:
+            return "shape differs", float("inf"), CIRCUITSCAPE_SSD_TOL
+        return (
+            "sum of squared differences",
+            float(((theirs - mine) ** 2).sum()),
+            CIRCUITSCAPE_SSD_TOL,
+        )
+    if "resistances" in name:
+        theirs, mine = np.loadtxt(expected, ndmin=2), np.loadtxt(ours, ndmin=2)
+        if theirs.shape != mine.shape:
+            return "shape differs", float("inf"), CIRCUITSCAPE_RESISTANCE_TOL
+        return "max |difference|", float(np.abs(theirs - mine).max()), CIRCUITSCAPE_RESISTANCE_TOL
+    theirs, mine = _keyed(np.loadtxt(expected, ndmin=2)), _keyed(np.loadtxt(ours, ndmin=2))
+    keys = set(theirs) | set(mine)
+    ssd = sum((theirs.get(k, 0.0) - mine.get(k, 0.0)) ** 2 for k in keys)
+    return "sum of squared differences", float(ssd), CIRCUITSCAPE_SSD_TOL
+
+
+def circuitscape_table(root: Path | None = None) -> pd.DataFrame:
+    """Run every Circuitscape reference job and compare every expected output file.
+
+    Parameters
+    ----------
+    root : Path, optional
+        The reference folder (holding ``circuitscape/``); :func:`reference_dir` by default.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per expected file: ``case``, ``output``, ``measure``, ``value``,
+        ``tolerance``, ``agrees``.
+    """
+    from .circuitscape_io import run_ini
+
+    root = _require(root) / "circuitscape"
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for ini in sorted(root.glob("input/**/*.ini")):
+            case = ini.stem
+            result = run_ini(ini, base_dir=root, write=True, output_dir=Path(tmp) / case)
+            written = {p.name: p for p in result.files.values()}
+            for expected in sorted((root / "output_verify").glob(f"{case}_*")):
+                if expected.suffix == ".ini":
+                    continue
+                if expected.name not in written:
+                    rows.append((case, expected.name, "not written", float("inf"), 0.0, False))
+                    continue
+                measure, value, tol = compare_circuitscape_output(expected, written[expected.name])
+                agrees = value <= tol if measure.startswith("max") else value < tol
+                rows.append((case, expected.name, measure, value, tol, bool(agrees)))
+    return pd.DataFrame(
+        rows, columns=["case", "output", "measure", "value", "tolerance", "agrees"]
+    )
+
+
+def makurhini_table(root: Path | None = None) -> pd.DataFrame:
+    r"""PC, EC and dPC of Makurhini's 404 habitat patches: published values beside ours.
+
+    Centroid distances, :math:`p_{ij} = \exp(d_{ij} \ln 0.5 / 10\,000\ \text{m})`,
+    areas in ha, no truncation of small probabilities, landscape area 2 761 373.5 ha.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``quantity``, ``published``, ``ours``, ``difference`` (ours minus published),
+        ``agrees`` (within half a unit of the published last digit).
+    """
+    from .graph import patch_graph_from_matrix, patch_importance, probability_of_connectivity
+
+    nodes = pd.read_csv(_require(root) / "makurhini_pc" / "habitat_nodes_404.csv")
+    xy = nodes[["x_m", "y_m"]].to_numpy()
+    distances = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    graph = patch_graph_from_matrix(
+        distances,
+        attributes=nodes["area_ha"].to_numpy(),
+        ids=nodes["Id"].to_numpy(),
+        attribute_name="area_ha",
+        landscape_area=_MAKURHINI_LANDSCAPE_HA,
+    )
+    pc = probability_of_connectivity(graph, distance=_MAKURHINI_DISTANCE_M)
+    importance = patch_importance(graph, distance=_MAKURHINI_DISTANCE_M)
+    rows = [
+        ("PCnum (ha^2)", 2.136028e11, pc["PCnum"], 0.0000005e11),
+        ("EC(PC) (ha)", 4.621718e5, pc["EC"], 0.0000005e5),
+        ("PC", 2.801281e-2, pc["PC"], 0.0000005e-2),
+    ]
+    for patch, values in _MAKURHINI_DPC.items():
+        for label, published in zip(("dPC", "dPCintra", "dPCflux"), values, strict=True):
+            rows.append(
+                (f"{label} of patch {patch} (%)", published, importance.loc[patch, label], 5e-8)
+            )
+    area_km2 = nodes["area_km2"].to_numpy()
+    mesh = float((area_km2**2).sum() / area_km2.sum())
+    rows.append(("MESH, habitat-area denominator (km^2)", 1443.4320, mesh, 0.00005))
+    table = pd.DataFrame(rows, columns=["quantity", "published", "ours", "half_unit"])
+    table["difference"] = table["ours"] - table["published"]
+    table["agrees"] = (table["difference"].abs() <= table["half_unit"] * 1.0001).astype(bool)
+    return table.drop(columns="half_unit")
+
+
+def published_values() -> pd.DataFrame:
+    """Return the expected values quoted in :data:`PUBLISHED`, one row each."""
+    rows = [
+        (tool, case, quantity, value, source)
+        for tool, entries in PUBLISHED.items()
+        for case, quantity, value, source in entries
+    ]
+    return pd.DataFrame(rows, columns=["tool", "case", "quantity", "published", "source"])
+
+
+def _require(root: Path | None) -> Path:
+    root = Path(root) if root is not None else reference_dir()
+    if root is None or not Path(root).is_dir():
+        raise FileNotFoundError(
+            "The reference cases are not on this machine: set GPEC_REFERENCE_DIR to the "
+            "folder holding circuitscape/, fragstats/ and makurhini_pc/."
+        )
+    return Path(root)

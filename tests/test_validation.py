@@ -1,0 +1,41 @@
+"""Tests of gpec_teach.validation: the tables behind the book's validation appendix."""
+
+from __future__ import annotations
+
+import pytest
+
+from gpec_teach import validation
+
+
+@pytest.mark.reference
+def test_every_circuitscape_output_agrees(reference_dir):
+    table = validation.circuitscape_table(reference_dir)
+    expected = [
+        p
+        for p in (reference_dir / "circuitscape" / "output_verify").iterdir()
+        if p.suffix != ".ini"
+    ]
+    assert len(table) == len(expected)
+    assert table["agrees"].all(), table[~table["agrees"]]
+
+
+@pytest.mark.reference
+def test_makurhini_values_agree_to_the_published_digits(reference_dir):
+    table = validation.makurhini_table(reference_dir)
+    # 3 global values, 3 fractions for each of 10 patches, MESH
+    assert len(table) == 3 + 30 + 1
+    assert table["agrees"].all(), table[~table["agrees"]]
+
+
+def test_published_values_name_their_source():
+    table = validation.published_values()
+    assert set(table["tool"]) == {"circuitscape", "makurhini", "fragstats"}
+    assert table["source"].str.len().gt(10).all()
+    assert table.loc[table["quantity"] == "PC", "published"].item() == pytest.approx(2.801281e-2)
+
+
+def test_absent_reference_folder_is_explained(monkeypatch, tmp_path):
+    monkeypatch.setenv("GPEC_REFERENCE_DIR", str(tmp_path / "nowhere"))
+    assert validation.reference_dir() is None
+    with pytest.raises(FileNotFoundError, match="set GPEC_REFERENCE_DIR"):
+        validation.makurhini_table()
