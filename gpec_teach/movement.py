@@ -110,9 +110,13 @@ def read_fixes(
     xcol = _find_column(frame, "lon", lon_col)
     ycol = _find_column(frame, "lat", lat_col)
     times = pd.to_datetime(frame[tcol], utc=True, errors="coerce")
+    lon = pd.to_numeric(frame[xcol], errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(frame[ycol], errors="coerce").to_numpy(dtype=float)
+    geometry = gpd.points_from_xy(lon, lat)
+    geometry[~(np.isfinite(lon) & np.isfinite(lat))] = None  # failed fixes: no position
     out = gpd.GeoDataFrame(
         {"individual": frame[ind].astype(str).to_numpy(), "timestamp": times},
-        geometry=gpd.points_from_xy(frame[xcol], frame[ycol]),
+        geometry=geometry,
         crs=crs,
         index=frame.index,
     )

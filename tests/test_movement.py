@@ -120,7 +120,9 @@ def test_used_available_detects_avoidance_of_costly_cells():
     values[:, 10:] = 100.0
     rng = np.random.default_rng(1)
     xs, ys = rng.uniform(0, 100, 60), rng.uniform(0, 200, 60)
-    fixes = gpd.GeoDataFrame({"individual": ["a"] * 60}, geometry=gpd.points_from_xy(xs, ys), crs=CRS)
+    fixes = gpd.GeoDataFrame(
+        {"individual": ["a"] * 60}, geometry=gpd.points_from_xy(xs, ys), crs=CRS
+    )
     table = movement.used_available(fixes, _raster(values), ratio=3, buffer_m=200, seed=2)
     assert table["used"].sum() == 60 and len(table) == 240
     assert (table.loc[table.used, "value"] == 1).all()
@@ -158,3 +160,26 @@ def test_compare_needs_both_groups():
         movement.compare_used_available(
             pd.DataFrame({"used": [True], "value": [1.0]}), alternative="lower"
         )
+
+
+def test_missing_coordinates_are_flagged_no_position():
+    """Regression: NaN lon/lat (failed fixes in Movebank files) became POINT (nan nan),
+    which is not empty, so clean_fixes kept them and every step near them was NaN."""
+    table = pd.DataFrame(
+        {
+            "individual-local-identifier": ["a"] * 4,
+            "timestamp": [
+                "2020-01-01 00:00",
+                "2020-01-01 04:00",
+                "2020-01-01 08:00",
+                "2020-01-01 12:00",
+            ],
+            "location-long": [10.0, np.nan, 10.01, 10.02],
+            "location-lat": [0.0, np.nan, 0.0, ""],
+        }
+    )
+    points = movement.read_fixes(table, to_crs="EPSG:32632")
+    assert points.geometry.isna().sum() == 2
+    clean, report = movement.clean_fixes(points, max_speed_kmh=50)
+    assert int(report.set_index("reason").loc["no position", "fixes"]) == 2
+    assert len(clean) == 2
