@@ -20,7 +20,7 @@ PYTEST_ARGS ?=
 NBVAL_ARGS  := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
                --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts=-ra
 
-.PHONY: help venv book test test-unit test-notebooks test-book lab bench data lock kit clean
+.PHONY: help venv book test test-unit test-notebooks test-book test-site lab bench data lock kit clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -42,6 +42,7 @@ test: $(STAMP)  ## Run every test: unit, doctests, reference cases, notebooks, b
 	$(MAKE) --no-print-directory test-unit
 	$(MAKE) --no-print-directory test-notebooks
 	$(MAKE) --no-print-directory test-book
+	$(MAKE) --no-print-directory test-site
 
 test-unit: $(STAMP)  ## Unit tests, doctests, curriculum structure, data and reference cases
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -52,11 +53,18 @@ test-notebooks: $(STAMP)  ## Execute every notebook with nbval (checks # NBVAL_C
 test-book: $(STAMP)  ## Build the book with warnings as errors
 	$(VENV)/bin/jupyter-book build . --builder html --warningiserror --nitpick --keep-going
 
+test-site: $(STAMP)  ## Browser tests of the built site in headless Chromium (after test-book)
+	$(PY) -m pytest tests/test_site.py --site -o addopts=-ra -p no:cacheprovider
+	@echo "Screenshots: $(CURDIR)/_build/screenshots  Page weights: $(CURDIR)/_build/site-report.md"
+
 lab: $(STAMP)  ## Open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks
 
 bench: $(STAMP)  ## Benchmarks: methods (size, seconds, peak MB), import time, notebooks
 	$(PY) benchmarks/run.py
+
+kit: book  ## Offline kit for a USB stick in _build/ (WHEELHOUSE=1 adds wheels for Linux x86-64)
+	$(PY) .ci/make_kit.py $(if $(WHEELHOUSE),--wheelhouse)
 
 data: $(STAMP)  ## Regenerate the teaching landscape in data/ (byte-identical)
 	$(PY) data/make_landscape.py

@@ -137,7 +137,7 @@ def list_exercises(notebook: int) -> list[str]:
     Examples
     --------
     >>> list_exercises(0)
-    ['00.1']
+    ['00.2']
     """
     try:
         importlib.import_module(f"{__package__}.exercise_bank.n{int(notebook):02d}")
@@ -257,10 +257,10 @@ def check(exercise_id: str, answer) -> Feedback:
 
     Examples
     --------
-    >>> check("00.1", 3)
-    Exercise 00.1 (correct): Right: notebook 00 has three learning objectives.
-    >>> check("00.1", 300)
-    Exercise 00.1 (not yet): Your number is off by a factor of 100: this looks like a percentage where a fraction (0-1) was asked, or ha where km2 was asked.
+    >>> check("00.2", 18)
+    Exercise 00.2 (correct): Right: every polygon record except the one proposed area is designated.
+    >>> check("00.2", 1800)
+    Exercise 00.2 (not yet): Your number is off by a factor of 100: this looks like a percentage where a fraction (0-1) was asked, or ha where km2 was asked.
     """
     exercise = _lookup(exercise_id)
     expected = exercise.expected()

@@ -112,3 +112,23 @@ def test_import_is_lazy_and_fast():
     ).stdout
     heavy = out.split()[1] if len(out.split()) > 1 else ""
     assert heavy == "", f"`import gpec_teach` loads heavy libraries eagerly: {heavy}"
+
+
+def test_every_reexported_name_resolves():
+    """Each name in gpec_teach._EXPORTS exists in its module (catches renames)."""
+    import importlib
+
+    import gpec_teach
+
+    missing = []
+    for name, module in gpec_teach._EXPORTS.items():
+        try:
+            mod = importlib.import_module(f"gpec_teach.{module}")
+        except ModuleNotFoundError:
+            missing.append(f"{module} (module not found)")
+            continue
+        if name not in getattr(mod, "__all__", ()):
+            missing.append(f"{module}.{name}")
+    assert not missing, f"re-exported but not public: {missing}"
+    for module in gpec_teach._SUBMODULES:
+        assert (Path(gpec_teach.__file__).parent / f"{module}.py").exists(), module

@@ -84,5 +84,5 @@ def test_unknown_kind_is_rejected():
 
 
 def test_notebook_banks_load_on_demand():
-    assert list_exercises(0) == ["00.1"]
+    assert list_exercises(0) == ["00.2"]
     assert list_exercises(97) == []

@@ -1,30 +1,42 @@
-"""Exercises of notebook 00 (welcome and setup)."""
+"""Exercises of notebook 00 (welcome and setup).
 
-import json
-from pathlib import Path
+Exercise 00.1 (restart and run all) has no single answer to check; 00.2 counts the
+designated protected areas of the teaching data, computed from the file itself.
+"""
 
 from ..exercises import Exercise, register
 
 
-def _objectives_of_notebook_00() -> int:
-    # Counted from the notebook itself, so the answer follows the text if it changes.
-    path = Path(__file__).resolve().parents[2] / "notebooks" / "00_welcome.ipynb"
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    overview = next("".join(c["source"]) for c in cells if "## Overview" in "".join(c["source"]))
-    objectives = overview.split("able to", 1)[1]
-    return sum(
-        1 for line in objectives.splitlines() if line.strip()[:2] in {"1.", "2.", "3.", "4.", "5."}
-    )
+def _designated_protected_areas() -> int:
+    from .. import data
+
+    pas = data.load("protected_areas")
+    return int((pas["STATUS"] == "Designated").sum())
+
+
+def _all_records() -> int:
+    from .. import data
+
+    return len(data.load("protected_areas"))
 
 
 register(
     Exercise(
-        "00.1",
+        "00.2",
         "number",
-        _objectives_of_notebook_00,
-        explanation="notebook 00 has three learning objectives.",
+        _designated_protected_areas,
+        rtol=0.0,
+        explanation="every polygon record except the one proposed area is designated.",
         hints=[
-            (lambda a, e: a == 3 * e or a == 2 * e, "Count the objectives, not the questions.")
+            (
+                lambda a, e: a == _all_records(),
+                "That is every record: one of them has the status 'Proposed'.",
+            ),
+            (
+                lambda a, e: a == _all_records() + 1,
+                "Count the polygon layer only ('protected_areas'), and leave the proposed "
+                "area out.",
+            ),
         ],
     )
 )
