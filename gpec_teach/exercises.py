@@ -21,7 +21,7 @@ import numpy as np
 
 from ._validation import check_choice, describe
 
-__all__ = ["Exercise", "Feedback", "check", "register", "list_exercises"]
+__all__ = ["Exercise", "Feedback", "answer_key", "check", "register", "list_exercises"]
 
 _KINDS = ("number", "category", "set", "array")
 
@@ -145,6 +145,44 @@ def list_exercises(notebook: int) -> list[str]:
         return []
     prefix = f"{int(notebook):02d}."
     return sorted(k for k in _REGISTRY if k.startswith(prefix))
+
+
+def answer_key(notebook: int):
+    """Return the expected answers of a notebook's exercises, computed now from the data.
+
+    For trainers: the same values :func:`check` compares with, so the key can never
+    drift from the data or the package.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``exercise``, ``answer`` (numbers rounded to 4 significant digits; sets and
+        categories as text), ``unit``, ``tolerance`` (for numbers and arrays).
+
+    Examples
+    --------
+    >>> answer_key(0)[["exercise", "answer"]].to_dict("records")
+    [{'exercise': '00.2', 'answer': '18'}]
+    """
+    import pandas as pd
+
+    rows = []
+    for exercise_id in list_exercises(notebook):
+        ex = _REGISTRY[exercise_id]
+        value = ex.expected()
+        if _is_number(value):
+            shown = f"{float(value):.4g}"
+            tolerance = f"relative {ex.rtol:g}" + (f", absolute {ex.atol:g}" if ex.atol else "")
+        elif isinstance(value, set | frozenset | list | tuple):
+            shown, tolerance = ", ".join(sorted(str(v) for v in value)), ""
+        elif hasattr(value, "shape"):
+            shown, tolerance = f"array of shape {tuple(value.shape)}", f"relative {ex.rtol:g}"
+        else:
+            shown, tolerance = str(value), ""
+        rows.append(
+            {"exercise": exercise_id, "answer": shown, "unit": ex.unit, "tolerance": tolerance}
+        )
+    return pd.DataFrame(rows, columns=["exercise", "answer", "unit", "tolerance"])
 
 
 def _is_number(value) -> bool:

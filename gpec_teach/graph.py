@@ -9,8 +9,9 @@ connected area (EC) and the importance of every patch and link.
 References
 ----------
 Pascual-Hortal, L. & Saura, S. (2006). Comparison and development of new
-graph-based landscape connectivity indices. Landscape and Urban Planning 77 (4),
-https://doi.org/10.1016/j.landurbplan.2005.10.003
+graph-based landscape connectivity indices: towards the priorization of habitat
+patches and corridors for conservation. Landscape Ecology 21 (7), 959-967,
+https://doi.org/10.1007/s10980-006-0013-z
 
 Saura, S. & Pascual-Hortal, L. (2007). A new habitat availability index to
 integrate connectivity in landscape conservation planning. Landscape and Urban
@@ -1177,8 +1178,8 @@ def integral_index_of_connectivity(
 
     References
     ----------
-    Pascual-Hortal, L. & Saura, S. (2006). Landscape and Urban Planning 77,
-    https://doi.org/10.1016/j.landurbplan.2005.10.003
+    Pascual-Hortal, L. & Saura, S. (2006). Landscape Ecology 21, 959-967,
+    https://doi.org/10.1007/s10980-006-0013-z
 
     Examples
     --------

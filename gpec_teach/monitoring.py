@@ -535,8 +535,13 @@ def fact_sheet(
         if not (isinstance(spec, tuple) and len(spec) == 3):
             raise ValueError(f"figures[{stem!r}] must be (figure, caption, alt_text).")
         fig, caption, alt = spec
-        if not str(alt).strip() or not str(caption).strip():
-            raise ValueError(f"figures[{stem!r}] needs a caption and alt text for readers.")
+        if not isinstance(alt, str) or not alt.strip():
+            raise ValueError(
+                f"figures[{stem!r}] needs alt text (a sentence describing the figure for "
+                f"readers who cannot see it). Got alt={alt!r}."
+            )
+        if not isinstance(caption, str) or not caption.strip():
+            raise ValueError(f"figures[{stem!r}] needs a caption. Got caption={caption!r}.")
         path = folder / f"{stem}.png"
         if isinstance(fig, (str, Path)):
             if not Path(fig).is_file():

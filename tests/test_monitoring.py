@@ -285,8 +285,13 @@ def test_fact_sheet_refuses_gaps_and_overwrites(tmp_path):
     with pytest.raises(ValueError, match="baseline is empty"):
         monitoring.fact_sheet(tmp_path, **_sheet_args(baseline=" "))
     fig, _ = plt.subplots()
-    with pytest.raises(ValueError, match="needs a caption and alt text"):
+    with pytest.raises(ValueError, match="needs alt text"):
         monitoring.fact_sheet(tmp_path, **_sheet_args(), figures={"f": (fig, "Caption", "")})
+    # regression: alt=None passed as the text "None"
+    with pytest.raises(ValueError, match=r"needs alt text.*Got alt=None"):
+        monitoring.fact_sheet(tmp_path, **_sheet_args(), figures={"f": (fig, "Caption", None)})
+    with pytest.raises(ValueError, match="needs a caption"):
+        monitoring.fact_sheet(tmp_path, **_sheet_args(), figures={"f": (fig, None, "Alt")})
     plt.close(fig)
     with pytest.raises(ValueError, match="no PNG file"):
         monitoring.fact_sheet(tmp_path, **_sheet_args(), figures={"f": ("missing.png", "C", "A")})
