@@ -850,7 +850,8 @@ def build_protected_areas(rng, country_polys, countries_r):
             wdpaid += 1
     points = []
     for name, iso, desig, iucn, year, (xk, yk), area in PA_POINTS:
-        x, y = km_to_map(xk, yk)
+        inland = ndimage.binary_erosion(countries_r == codes[iso], iterations=10)
+        x, y = km_to_map(*snap_to(inland, xk, yk))  # on land, at least 1 km from the coast
         points.append(
             {
                 "WDPAID": wdpaid,
@@ -1726,7 +1727,14 @@ def data_sheet(layers, out):
         "overlaps Serra Alta: coverage statistics must dissolve overlaps and leave biosphere "
         "reserves out, as the WDPA guidance says. One record is `Proposed` (Northern Link, "
         "over the northern habitat link) and one area is known only as a point with its "
-        "reported area (layer `points`).",
+        "reported area (layer `points`). Other overlaps, as in real data: Oskarra Gorge "
+        "overlaps Serra Alta (about 1.5 km²), and the Cazunda part of Tamsa Foothills (a "
+        "community conservancy of 2018) lies inside Savanna Plains National Park, so it adds "
+        "no coverage; Savanna Plains and the Arvenia part of Tamsa Foothills meet at the "
+        "border. Country polygons were simplified one by one (50 m tolerance), so neighbours' "
+        "borders do not match exactly: areas cut at a border spill by up to about 0.07 km² "
+        "into the neighbour, and the two halves of a transboundary pair overlap slightly, as "
+        "happens when national datasets are put together.",
         "",
         _table(
             ["WDPAID", "name", "ISO3", "designation", "IUCN", "status", "year", "GIS km²"], pa_rows
@@ -1748,8 +1756,8 @@ def data_sheet(layers, out):
         f"- Cropland and towns grow from 2000 to 2020. The Korvi - Lunde road (primary, opened "
         f"{NEW_ROAD_YEAR}) cuts the northern link: it is in the 2020 land cover as built-up cells. "
         "A farm in the southern link was abandoned and replanted as woodland before 2020 "
-        f"({int(layers['restored'].sum()) * CELL * CELL / 1e4:,.0f} ha), the one gain of natural "
-        "land in the series.",
+        f"({int((layers['restored'] & (layers['landcover'][2010] == 6)).sum()) * CELL * CELL / 1e4:,.0f} ha "
+        "that were cropland in 2010), the one gain of natural land in the series.",
         "- Eight collared *Ambulocerus migrans* (a fictional migratory ungulate) spend the summer "
         "in the highlands (five in Serra Alta, three in the Belmora hills) and the winter in the "
         "Savanna Plains, migrating in April-May and November along least-cost routes over the "
