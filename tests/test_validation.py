@@ -39,3 +39,9 @@ def test_absent_reference_folder_is_explained(monkeypatch, tmp_path):
     assert validation.reference_dir() is None
     with pytest.raises(FileNotFoundError, match="set GPEC_REFERENCE_DIR"):
         validation.makurhini_table()
+
+
+def test_least_cost_rule_agrees_with_independent_dijkstra():
+    table = validation.least_cost_table()
+    assert len(table) == 4 and table["agrees"].all(), table
+    assert (table["reachable cells"] > 1000).all()
