@@ -61,7 +61,9 @@ def main() -> None:
     for name, kwargs, size in cases:
         results.append(measure(f"load {name}", size, nothing, partial(run_load, name, kwargs)))
     results.append(measure("verify", "all files", nothing, run_verify))
-    results.append(measure("make_landscape.generate", "1000x1200", nothing, run_generate, repeat=1))
+    results.append(
+        measure("make_landscape.generate", "1000x1200", nothing, run_generate, repeat=1)
+    )
     print_table(results, "Teaching landscape: loading and generation")
 
 
