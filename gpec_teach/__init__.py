@@ -59,7 +59,6 @@ _EXPORTS: dict[str, str] = {
     "ec_change_from_new_link": "graph",
     "ec_change_from_new_patch": "graph",
     "clean_protected_areas": "protconn",
-    "protconn": "protconn",
     "protconn_standard": "protconn",
     "protconn_by_region": "protconn",
     "read_fixes": "movement",

@@ -132,3 +132,12 @@ def test_every_reexported_name_resolves():
     assert not missing, f"re-exported but not public: {missing}"
     for module in gpec_teach._SUBMODULES:
         assert (Path(gpec_teach.__file__).parent / f"{module}.py").exists(), module
+
+
+def test_no_reexported_name_shadows_a_submodule():
+    """Regression: 'protconn' was both a submodule and a re-exported function, so
+    gpec_teach.protconn was the module for some users and the function for others."""
+    import gpec_teach
+
+    clash = set(gpec_teach._EXPORTS) & set(gpec_teach._SUBMODULES)
+    assert not clash, f"names that are both a function and a module: {sorted(clash)}"
