@@ -19,6 +19,7 @@ __all__ = [
     "GPECWarning",
     "GeographicCRSWarning",
     "InvalidGeometryWarning",
+    "NodataInRangeWarning",
     "as_float_grid",
     "check_choice",
     "check_positive",
@@ -44,6 +45,15 @@ class GeographicCRSWarning(GPECWarning):
 
 class InvalidGeometryWarning(GPECWarning):
     """Invalid polygons were repaired with ``shapely.make_valid`` before use."""
+
+
+class NodataInRangeWarning(GPECWarning):
+    """A raster's nodata value is also a valid value of the input.
+
+    A raster derived from the land cover (``lc.copy(data=...)``) keeps its nodata
+    value 0; a suitability of 0 then silently becomes nodata. Set the nodata value
+    to NaN (``raster.rio.write_nodata(np.nan, encoded=False)``) or pass an array.
+    """
 
 
 def describe(value, *, limit: int = 60) -> str:

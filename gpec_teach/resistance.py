@@ -50,6 +50,7 @@ import numpy as np
 
 from ._raster import Grid, _is_dataarray, unwrap, wrap_like
 from ._validation import (
+    NodataInRangeWarning,
     check_choice,
     check_positive,
     check_projected_crs,
@@ -393,6 +394,7 @@ def suitability_to_resistance(
                 f"c must be a finite non-zero number (c -> 0 is the linear transform: use "
                 f"method='linear'). Got c={c!r}."
             )
+    _warn_nodata_in_range("suitability", suitability, 0.0, scale)
     grid = _unwrap_keep_inf("suitability", suitability)
     h = grid.values / scale
     valid = ~np.isnan(h)
@@ -411,6 +413,24 @@ def suitability_to_resistance(
     out = rmax - (rmax - 1.0) * frac
     out = np.clip(out, 1.0, rmax, where=valid, out=out)
     return wrap_like(out, grid, name="resistance")
+
+
+def _warn_nodata_in_range(name: str, raster, low: float, high: float) -> None:
+    """Warn when a DataArray's nodata value is a valid value that occurs in it."""
+    if not _is_dataarray(raster) or not hasattr(raster, "rio"):
+        return
+    nodata = raster.rio.nodata
+    if nodata is None or not np.isfinite(nodata) or not low <= nodata <= high:
+        return
+    count = int(np.count_nonzero(np.asarray(raster.values) == nodata))
+    if count:
+        warnings.warn(
+            f"{name} has nodata={nodata:g}, which is also a valid {name} (range {low:g} to "
+            f"{high:g}): its {count} cells with that value are treated as nodata. If they are "
+            f"valid, set {name}.rio.write_nodata(np.nan, encoded=False) first.",
+            NodataInRangeWarning,
+            stacklevel=3,
+        )
 
 
 # =========================================================================== combine

@@ -3,6 +3,8 @@ georeferencing carried through, burned roads as barriers, coarsening effects, ba
 
 from __future__ import annotations
 
+import warnings
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -14,7 +16,7 @@ from shapely.geometry import LineString, Point
 
 from gpec_teach import least_cost as LC
 from gpec_teach import resistance as R
-from gpec_teach._validation import GeographicCRSWarning
+from gpec_teach._validation import GeographicCRSWarning, NodataInRangeWarning
 
 INF = np.inf
 NAN = np.nan
@@ -473,3 +475,22 @@ def test_conductance_bad_input_and_geographic_warning():
         R.resistance_to_conductance(geo)
     with pytest.raises(ValueError, match="resistance has no valid cell"):
         R.resistance_to_conductance([[NAN, NAN]])
+
+
+def test_suitability_nodata_inside_the_valid_range_warns():
+    """Regression (notebook 04): a suitability raster copied from the land cover keeps
+    nodata = 0, so every suitability of 0 silently became nodata."""
+    da = xr.DataArray(
+        np.array([[0.0, 0.5], [1.0, 0.0]]),
+        dims=("y", "x"),
+        coords={"y": [1.5, 0.5], "x": [0.5, 1.5]},
+    )
+    da = da.rio.write_nodata(0)
+    with pytest.warns(NodataInRangeWarning, match=r"nodata=0.*2 cells"):
+        out = R.suitability_to_resistance(da, method="linear")
+    assert np.isnan(out.values[0, 0])
+    fixed = da.rio.write_nodata(np.nan, encoded=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", NodataInRangeWarning)
+        out = R.suitability_to_resistance(fixed, method="linear")
+    assert out.values[0, 0] == 100.0
