@@ -278,8 +278,8 @@ def steps(points):
             pd.DataFrame(
                 {
                     "individual": ind,
-                    "start": t[:-1],
-                    "end": t[1:],
+                    "start": group["timestamp"].iloc[:-1].to_numpy(copy=True),
+                    "end": group["timestamp"].iloc[1:].to_numpy(copy=True),
                     "hours": hours,
                     "length_m": length,
                     "speed_kmh": speed,

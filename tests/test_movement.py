@@ -183,3 +183,21 @@ def test_missing_coordinates_are_flagged_no_position():
     clean, report = movement.clean_fixes(points, max_speed_kmh=50)
     assert int(report.set_index("reason").loc["no position", "fixes"]) == 2
     assert len(clean) == 2
+
+
+def test_steps_keep_the_time_zone_of_the_fixes():
+    """Regression: steps() returned start/end without a time zone although read_fixes
+    gives UTC times, so comparing them with the fixes' timestamps raised a TypeError."""
+    points = gpd.GeoDataFrame(
+        {
+            "individual": ["a", "a", "a"],
+            "timestamp": pd.to_datetime(
+                ["2020-01-01 00:00", "2020-01-01 04:00", "2020-01-01 08:00"], utc=True
+            ),
+        },
+        geometry=gpd.points_from_xy([0, 100, 300], [0, 0, 0]),
+        crs="EPSG:3857",
+    )
+    table = movement.steps(points)
+    assert str(table["start"].dt.tz) == "UTC" and str(table["end"].dt.tz) == "UTC"
+    assert (table["start"] == points["timestamp"].iloc[:-1].to_numpy()).all()
