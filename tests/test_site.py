@@ -17,13 +17,15 @@ workshop room and in CI. Each page is served over HTTP on localhost and checked 
   2 MB budget (map tiles excluded: they come from a tile server, not from us). Files are
   served gzip-compressed, as GitHub Pages serves them.
 
-Screenshots of every page at desktop and phone widths go to ``_build/screenshots/``.
+Screenshots of every page at desktop and phone widths, and of each whole page at half
+scale (``*-full.jpg``), go to ``_build/screenshots/``.
 Without ``--site`` these tests are skipped; with ``--site`` and no Chromium they skip,
 unless ``GPEC_REQUIRE_BROWSER=1`` (set by ``.ci/run``) turns that into a failure.
 """
 
 from __future__ import annotations
 
+import base64
 import functools
 import gzip
 import http.server
@@ -244,6 +246,20 @@ def test_page(browser, server, offline_site, axe_source, page):
         )
         _open(browser, url)
         browser.save_screenshot(str(SHOTS / f"{stem}-{label}.png"))
+        if label == "desktop":  # the whole page too, at half scale, for review
+            height = min(
+                int(browser.execute_script("return document.documentElement.scrollHeight")), 20000
+            )
+            shot = browser.execute_cdp_cmd(
+                "Page.captureScreenshot",
+                {
+                    "format": "jpeg",
+                    "quality": 60,
+                    "captureBeyondViewport": True,
+                    "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 0.5},
+                },
+            )
+            (SHOTS / f"{stem}-full.jpg").write_bytes(base64.b64decode(shot["data"]))
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     _open(browser, url)
     problems = []
