@@ -22,6 +22,7 @@ __all__ = [
     "NodataInRangeWarning",
     "as_float_grid",
     "check_choice",
+    "check_grid_array",
     "check_positive",
     "check_probability",
     "check_same_crs",
@@ -130,6 +131,33 @@ def check_probability(name: str, value) -> float:
     return value
 
 
+def check_grid_array(name: str, values, *, expected: str = "a numeric 2-D grid") -> np.ndarray:
+    """Return ``np.asarray(values)`` after checking it is a non-empty numeric 2-D grid.
+
+    *expected* completes the TypeError message ("{name} must be {expected}.").
+
+    Examples
+    --------
+    >>> check_grid_array("classes", [[1, 2], [3, 4]]).shape
+    (2, 2)
+    """
+    arr = np.asarray(values)
+    if arr.dtype == object or not (
+        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
+    ):
+        raise TypeError(
+            f"{name} must be {expected}. Got {describe(values)} with dtype {arr.dtype}."
+        )
+    if arr.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D grid (rows, columns). Got an array with "
+            f"{arr.ndim} dimension(s) and shape {arr.shape}."
+        )
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one cell.")
+    return arr
+
+
 def as_float_grid(name: str, values, *, nodata=None, allow_all_nodata: bool = False):
     """Return a 2-D float64 copy of *values* with nodata cells set to NaN.
 
@@ -159,20 +187,7 @@ def as_float_grid(name: str, values, *, nodata=None, allow_all_nodata: bool = Fa
     ...
     ValueError: resistance must be a 2-D grid (rows, columns). Got an array with 1 dimension(s) and shape (3,).
     """
-    arr = np.asarray(values)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
-    ):
-        raise TypeError(
-            f"{name} must be a numeric 2-D grid. Got {describe(values)} with dtype {arr.dtype}."
-        )
-    if arr.ndim != 2:
-        raise ValueError(
-            f"{name} must be a 2-D grid (rows, columns). Got an array with "
-            f"{arr.ndim} dimension(s) and shape {arr.shape}."
-        )
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one cell.")
+    arr = check_grid_array(name, values)
     out = arr.astype(np.float64, copy=True)
     if nodata is not None and not np.isnan(nodata):
         out[out == nodata] = np.nan

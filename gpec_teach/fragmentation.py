@@ -59,7 +59,13 @@ import numpy as np
 import pandas as pd
 from scipy import ndimage
 
-from ._validation import check_choice, check_positive, check_projected_crs, describe
+from ._validation import (
+    check_choice,
+    check_grid_array,
+    check_positive,
+    check_projected_crs,
+    describe,
+)
 
 __all__ = [
     "CLASS_METRICS",
@@ -160,21 +166,9 @@ def _read_classes(classes, *, cellsize, nodata, name: str = "classes") -> _Lands
         )
     cellsize = check_positive("cellsize", cellsize)
 
-    arr = np.asarray(classes)
-    if arr.dtype == object or not (
-        np.issubdtype(arr.dtype, np.number) or np.issubdtype(arr.dtype, np.bool_)
-    ):
-        raise TypeError(
-            f"{name} must be a 2-D grid of integer class codes or a boolean habitat mask. "
-            f"Got {describe(classes)} with dtype {arr.dtype}."
-        )
-    if arr.ndim != 2:
-        raise ValueError(
-            f"{name} must be a 2-D grid (rows, columns). Got an array with {arr.ndim} "
-            f"dimension(s) and shape {arr.shape}."
-        )
-    if arr.size == 0:
-        raise ValueError(f"{name} is empty (shape {arr.shape}); it needs at least one cell.")
+    arr = check_grid_array(
+        name, classes, expected="a 2-D grid of integer class codes or a boolean habitat mask"
+    )
     if nodata is not None and not (
         isinstance(nodata, numbers.Real) and not isinstance(nodata, bool)
     ):
