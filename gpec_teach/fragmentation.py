@@ -412,6 +412,12 @@ def label_patches(
         If *classes* is not 2-D or only nodata, if ``neighbours`` is not 4 or 8, or if a
         class in *cls* has no cell.
 
+    References
+    ----------
+    McGarigal, K. & Marks, B. J. (1995). FRAGSTATS: spatial pattern analysis program for
+    quantifying landscape structure. USDA Forest Service PNW-GTR-351.
+    https://doi.org/10.2737/PNW-GTR-351
+
     Examples
     --------
     >>> grid = np.array([[1, 0, 1],
@@ -475,6 +481,12 @@ def patch_table(
         ``class`` (code; 1 for the True cells of a mask), ``area_ha``, ``perimeter_m``,
         ``n_cells``, ``centroid_row`` and ``centroid_col`` (mean row and column index of
         the cell centres, 0-based, rows counted from the top).
+
+    References
+    ----------
+    McGarigal, K. & Marks, B. J. (1995). FRAGSTATS: spatial pattern analysis program for
+    quantifying landscape structure. USDA Forest Service PNW-GTR-351.
+    https://doi.org/10.2737/PNW-GTR-351
 
     Examples
     --------
@@ -786,6 +798,14 @@ def compare_epochs(
         Tidy table: ``epoch``, ``class`` (class level only), ``metric``, ``value``,
         ``change`` (value minus the baseline value) and ``change_pct`` (change in % of
         the baseline value; NaN where the baseline is 0 or not finite).
+
+    References
+    ----------
+    McGarigal, K. & Marks, B. J. (1995). USDA Forest Service PNW-GTR-351.
+    https://doi.org/10.2737/PNW-GTR-351
+
+    Jaeger, J. A. G. (2000). Landscape division, splitting index, and effective mesh
+    size. Landscape Ecology 15, 115-130. https://doi.org/10.1023/A:1008129329289
 
     Examples
     --------
