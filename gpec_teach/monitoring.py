@@ -104,6 +104,12 @@ def transition_table(
     pandas.DataFrame
         Square table with every class present in either epoch, rows "from", columns "to".
 
+    References
+    ----------
+    Pontius, R. G., Shusas, E. & McEachern, M. (2004). Detecting important categorical
+    land changes while accounting for persistence. Agriculture, Ecosystems &
+    Environment 101, 251-268. https://doi.org/10.1016/j.agee.2003.09.008
+
     Examples
     --------
     >>> before = np.array([[3, 3], [3, 6]])
@@ -163,6 +169,11 @@ def change_map(before, after, *, classes=None, cellsize: float | None = None):
     -------
     numpy.ndarray or xarray.DataArray
         float32 codes as above, georeferenced like *before*.
+
+    References
+    ----------
+    Pontius, R. G., Shusas, E. & McEachern, M. (2004). Agriculture, Ecosystems &
+    Environment 101, 251-268. https://doi.org/10.1016/j.agee.2003.09.008
 
     Examples
     --------

@@ -218,6 +218,13 @@ def clean_fixes(points, *, max_speed_kmh: float):
         Number of removed fixes per reason (``reason``, ``fixes``), with a total row,
         so the cleaning can be reported with the analysis.
 
+    References
+    ----------
+    Bjørneraas, K., Van Moorter, B., Rolandsen, C. M. & Herfindal, I. (2010). Screening
+    Global Positioning System location data for errors using animal movement
+    characteristics. Journal of Wildlife Management 74, 1361-1366.
+    https://doi.org/10.2193/2009-312
+
     Examples
     --------
     >>> import geopandas as gpd
@@ -401,6 +408,12 @@ def used_available(points, raster, *, ratio: int = 5, buffer_m: float = 0.0, see
     pandas.DataFrame
         ``used`` (bool) and ``value`` (raster value; NaN on nodata or outside the grid).
 
+    References
+    ----------
+    Manly, B. F. J., McDonald, L. L., Thomas, D. L., McDonald, T. L. & Erickson, W. P.
+    (2002). Resource Selection by Animals, 2nd edn. Kluwer, Dordrecht.
+    https://doi.org/10.1007/0-306-48151-0
+
     Examples
     --------
     >>> import geopandas as gpd, xarray as xr, rioxarray  # noqa: F401
@@ -466,6 +479,15 @@ def compare_used_available(table, *, alternative: str = "less"):
     dict
         Median at used and available points, their ratio, the common-language effect size
         (probability that a used value is below an available one) and the p-value.
+
+    References
+    ----------
+    Manly, B. F. J. et al. (2002). Resource Selection by Animals, 2nd edn. Kluwer.
+    https://doi.org/10.1007/0-306-48151-0
+
+    Fieberg, J., Matthiopoulos, J., Hebblewhite, M., Boyce, M. S. & Frair, J. L. (2010).
+    Correlation and studies of habitat selection: problem, red herring or opportunity?
+    Phil. Trans. R. Soc. B 365, 2233-2244. https://doi.org/10.1098/rstb.2010.0079
 
     Examples
     --------
