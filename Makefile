@@ -38,11 +38,13 @@ book: $(STAMP)  ## Set everything up and build the site into _build/html
 	$(VENV)/bin/jupyter-book build . --builder html
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
 
-test: $(STAMP)  ## Run every test: unit, doctests, reference cases, notebooks, book build (-W)
-	$(MAKE) --no-print-directory test-unit
-	$(MAKE) --no-print-directory test-notebooks
-	$(MAKE) --no-print-directory test-book
-	$(MAKE) --no-print-directory test-site
+test: $(STAMP)  ## Run every test: unit, doctests, reference cases, notebooks, book build (-W), site
+	@set -e; report=""; \
+	for phase in test-unit test-notebooks test-book test-site; do \
+	  t0=$$(date +%s); $(MAKE) --no-print-directory $$phase; \
+	  report="$$report\n  $$phase: $$(( $$(date +%s) - t0 )) s"; \
+	done; \
+	printf "::: make test phases:$$report\n"
 
 test-unit: $(STAMP)  ## Unit tests, doctests, curriculum structure, data and reference cases
 	$(PY) -m pytest $(PYTEST_ARGS)
