@@ -11,8 +11,9 @@ The module follows Circuitscape.jl's conventions (Anantharaman et al. 2020), so 
 Circuitscape job gives the same numbers here (see :mod:`gpec_teach.circuitscape_io`):
 
 * **graph**: 8 neighbours (or 4), conductance between neighbours
-  ``1 / mean(r_a, r_b)`` ("average resistance", Circuitscape's GUI default) or
-  ``mean(c_a, c_b)``, diagonal links divided by ``sqrt(2)``; NaN and ``inf``
+  ``1 / mean(r_a, r_b)`` ("average resistance", the Circuitscape 4 desktop default and
+  ours) or ``mean(c_a, c_b)`` ("average conductance", the default of Circuitscape.jl and
+  Omniscape when an ``.ini`` file does not say), diagonal links divided by ``sqrt(2)``; NaN and ``inf``
   cells are absent; short-circuit regions (polygons) are merged into one node;
 * **modes**: pairwise, one-to-all, all-to-one, advanced (sources and grounds),
   and network (an edge list instead of a raster);
@@ -479,7 +480,8 @@ def raster_graph(
     neighbors : {8, 4}, default 8
         Connect 8 neighbours (Circuitscape default) or 4.
     connection : {"resistance", "conductance"}, default "resistance"
-        Average resistance (Circuitscape GUI default) or average conductance.
+        Average resistance (the Circuitscape 4 desktop default) or average conductance
+        (the Circuitscape.jl and Omniscape default; a `.ini` file states its choice).
     short_circuit : array_like, optional
         Integer labels of short-circuit regions (polygons), same shape; 0 or NaN =
         no region. All cells of a region become one node (zero resistance inside),
