@@ -19,6 +19,7 @@ The data sheet data/README.md is written by this script too (edit the template h
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import heapq
 import json
@@ -923,8 +924,7 @@ def build_epochs(rng, land, elev, slope, natural, towns, roads, pas, big_rivers)
     crop = np.zeros((NROWS, NCOLS), dtype=bool)
     for year in EPOCHS:
         roads_now = roads[roads["opened"] <= year]
-        road_mask = rasterize(list(roads_now.geometry)).astype(bool)
-        d_road = ndimage.distance_transform_edt(~road_mask) * CELL / 1000.0
+        d_road = road_distance_km(roads, year)
         pressure = base - d_road / 5.0 + np.where(natural == 2, -0.6, 0.0)
         protected = protection_mask(pas, year)
         free = eligible & ~protected
@@ -1001,9 +1001,25 @@ def build_rivers(hyd, *, min_km2=15.0):
     return gdf
 
 
+@functools.cache
+def _transformer(src: int, dst: int) -> Transformer:
+    return Transformer.from_crs(src, dst, always_xy=True)
+
+
 def to_lonlat(x, y):
-    tr = Transformer.from_crs(EPSG, 4326, always_xy=True)
-    return tr.transform(x, y)
+    """Map coordinates (EPSG:9191) to WGS 84 longitude and latitude."""
+    return _transformer(EPSG, 4326).transform(x, y)
+
+
+def from_lonlat(lon, lat):
+    """WGS 84 longitude and latitude to map coordinates (EPSG:9191)."""
+    return _transformer(4326, EPSG).transform(lon, lat)
+
+
+def road_distance_km(roads, year):
+    """Distance (km) from every cell to the nearest road open in *year*."""
+    open_roads = rasterize(list(roads[roads["opened"] <= year].geometry)).astype(bool)
+    return ndimage.distance_transform_edt(~open_roads) * CELL / 1000.0
 
 
 def mode_resample(lc, factor_m):
@@ -1166,8 +1182,7 @@ def build_tracks(rng, lc2020, land):
     spikes = rng.choice(free, size=14, replace=False)
     for i in spikes:
         ang, dist = rng.uniform(0, 2 * np.pi), rng.uniform(20_000, 60_000)
-        tr = Transformer.from_crs(4326, EPSG, always_xy=True)
-        x, y = tr.transform(fixes.at[i, "location-long"], fixes.at[i, "location-lat"])
+        x, y = from_lonlat(fixes.at[i, "location-long"], fixes.at[i, "location-lat"])
         lon, lat = to_lonlat(x + dist * np.cos(ang), y + dist * np.sin(ang))
         fixes.loc[i, ["location-long", "location-lat"]] = [round(lon, 7), round(lat, 7)]
         fixes.loc[i, "gps:hdop"] = round(float(rng.uniform(8, 25)), 1)
@@ -1201,6 +1216,7 @@ def build_occurrences(rng, landcovers, roads, elev, countries_r):
         "Palustrina maculata": 300,
         "Montifelis nivalis": 140,
     }
+    d_road = {epoch: road_distance_km(roads, epoch) for epoch in EPOCHS}
     for species, spec in SPECIES.items():
         years = np.sort(rng.integers(2001, 2025, counts[species]))
         for epoch in EPOCHS:
@@ -1217,9 +1233,7 @@ def build_occurrences(rng, landcovers, roads, elev, countries_r):
                 w[lc == cls] = val
             if species == "Montifelis nivalis":
                 w *= np.clip((np.nan_to_num(elev) - 600) / 600, 0, 1)
-            road_mask = rasterize(list(roads[roads["opened"] <= epoch].geometry)).astype(bool)
-            d_road = ndimage.distance_transform_edt(~road_mask) * CELL / 1000.0
-            w *= 0.15 + np.exp(-d_road / 3.0)  # observers stay near roads
+            w *= 0.15 + np.exp(-d_road[epoch] / 3.0)  # observers stay near roads
             prob = (w / w.sum()).ravel()
             cells = rng.choice(prob.size, size=len(sel), p=prob)
             r, c = np.divmod(cells, NCOLS)
@@ -1393,8 +1407,7 @@ def raster_tags(layer, extra=None):
 
 
 def write_gpkg(path, gdf, layer, description):
-    if path.exists() and layer == path.stem:
-        path.unlink()
+    """Write one layer; appends when the file exists (callers remove it first)."""
     pyogrio.write_dataframe(
         gdf,
         path,
@@ -1476,8 +1489,7 @@ def draw_quicklook(layers, path):
     vec(ax, layers["countries"], facecolor="#f7f7f7", edgecolor="#999999", linewidth=0.8)
     tracks = layers["tracks"]
     ok = layers["track_errors"].reindex(tracks.index).fillna("") == ""
-    tr = Transformer.from_crs(4326, EPSG, always_xy=True)
-    x, y = tr.transform(
+    x, y = from_lonlat(
         tracks.loc[ok, "location-long"].to_numpy(), tracks.loc[ok, "location-lat"].to_numpy()
     )
     colours = [
@@ -1496,7 +1508,7 @@ def draw_quicklook(layers, path):
         sel = tracks.loc[ok, "individual-local-identifier"].to_numpy() == animal
         ax.plot(x[sel] / km, y[sel] / km, lw=0.6, color=colour, label=animal, zorder=3)
     occ = layers["occurrences"]
-    ox, oy = tr.transform(occ["decimalLongitude"].to_numpy(), occ["decimalLatitude"].to_numpy())
+    ox, oy = from_lonlat(occ["decimalLongitude"].to_numpy(), occ["decimalLatitude"].to_numpy())
     ax.scatter(ox / km, oy / km, s=1, color="#bbbbbb", label="occurrences", zorder=2)
     ax.legend(fontsize=6, ncol=3, loc="lower left", markerscale=3)
     ax.set_title("GPS tracks and occurrence records")
