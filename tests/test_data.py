@@ -285,7 +285,15 @@ def test_protected_areas_have_wdpa_fields_and_history():
     assert len(points) >= 1 and (points["REP_AREA"] > 0).all()
 
 
-def test_tracks_are_movebank_style_with_errors_to_clean():
+@pytest.fixture(scope="module")
+def cleaned_tracks():
+    """The tracks read, reprojected and cleaned once (3 km/h) for the tests below."""
+    points = movement.read_fixes(data.load("tracks"), to_crs="EPSG:9191")
+    clean, report = movement.clean_fixes(points, max_speed_kmh=3)
+    return points, clean, report
+
+
+def test_tracks_are_movebank_style_with_errors_to_clean(cleaned_tracks):
     fixes = data.load("tracks")
     for col in (
         "event-id",
@@ -300,8 +308,7 @@ def test_tracks_are_movebank_style_with_errors_to_clean():
         lambda t: (pd.to_datetime(t).max() - pd.to_datetime(t).min()).days
     )
     assert len(span) >= 6 and span.min() >= 365
-    points = movement.read_fixes(fixes, to_crs="EPSG:9191")
-    clean, report = movement.clean_fixes(points, max_speed_kmh=3)
+    points, clean, report = cleaned_tracks
     removed = report.set_index("reason")["fixes"]
     for reason in ("duplicate", "no position", "zero", "speed"):
         assert removed[reason] > 0, reason
@@ -315,10 +322,9 @@ def test_tracks_are_movebank_style_with_errors_to_clean():
         assert summer - winter > 15_000, animal
 
 
-def test_tracks_cross_a_border():
+def test_tracks_cross_a_border(cleaned_tracks):
     countries = data.load("countries")
-    points = movement.read_fixes(data.load("tracks"), to_crs="EPSG:9191")
-    clean, _ = movement.clean_fixes(points, max_speed_kmh=3)
+    _, clean, _ = cleaned_tracks
     joined = clean.sjoin(countries[["ISO3", "geometry"]], how="inner")
     per_animal = joined.groupby("individual")["ISO3"].nunique()
     assert (per_animal >= 2).all()
