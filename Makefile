@@ -8,7 +8,11 @@ VENV        := .venv
 PY          := $(VENV)/bin/python
 STAMP       := $(VENV)/.installed
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
+# Scripts and unit tests draw off-screen (Agg). The kernels that run the notebooks (nbval)
+# and render the book must NOT inherit MPLBACKEND: it would stop Jupyter's inline backend
+# from drawing, and every figure would be missing from the notebooks and the site.
+unexport MPLBACKEND
+AGG := MPLBACKEND=Agg
 # One BLAS/OpenMP thread: results and timings do not depend on the machine's core count.
 export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
@@ -34,8 +38,14 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)  ## Create .venv and install the locked environment and gpec_teach
 
-book: $(STAMP)  ## Set everything up and build the site into _build/html
-	$(VENV)/bin/jupyter-book build . --builder html
+# Build the site, then serve every CDN asset (MathJax, Leaflet, ...) from the site itself:
+# it works offline and never loads code from a third party (.ci/offline_assets.py).
+JB_BUILD  := $(VENV)/bin/jupyter-book build . --builder html
+LOCALISE  := $(PY) .ci/offline_assets.py _build/html
+
+book: $(STAMP)  ## Set everything up and build the site into _build/html (self-contained)
+	$(JB_BUILD)
+	$(LOCALISE)
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
 
 test: $(STAMP)  ## Run every test: unit, doctests, reference cases, notebooks, book build (-W), site
@@ -47,13 +57,14 @@ test: $(STAMP)  ## Run every test: unit, doctests, reference cases, notebooks, b
 	printf "::: make test phases:$$report\n"
 
 test-unit: $(STAMP)  ## Unit tests, doctests, curriculum structure, data and reference cases
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(AGG) $(PY) -m pytest $(PYTEST_ARGS)
 
-test-notebooks: $(STAMP)  ## Execute every notebook with nbval (checks # NBVAL_CHECK_OUTPUT cells)
+test-notebooks: $(STAMP)  ## Execute every notebook with nbval (compares the cells tagged nbval-check-output)
 	$(PY) -m pytest $(NBVAL_ARGS) notebooks
 
 test-book: $(STAMP)  ## Build the book with warnings as errors
-	$(VENV)/bin/jupyter-book build . --builder html --warningiserror --nitpick --keep-going
+	$(JB_BUILD) --warningiserror --nitpick --keep-going
+	$(LOCALISE)
 
 test-site: $(STAMP)  ## Browser tests of the built site in headless Chromium (after test-book)
 	$(PY) -m pytest tests/test_site.py --site -o addopts=-ra -p no:cacheprovider
@@ -63,13 +74,13 @@ lab: $(STAMP)  ## Open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks
 
 bench: $(STAMP)  ## Benchmarks: methods (size, seconds, peak MB), import time, notebooks
-	$(PY) benchmarks/run.py
+	$(AGG) $(PY) benchmarks/run.py
 
 kit: book  ## Offline kit for a USB stick in _build/ (WHEELHOUSE=1 adds wheels for Linux x86-64)
 	$(PY) .ci/make_kit.py $(if $(WHEELHOUSE),--wheelhouse)
 
 data: $(STAMP)  ## Regenerate the teaching landscape in data/ (byte-identical)
-	$(PY) data/make_landscape.py
+	$(AGG) $(PY) data/make_landscape.py
 
 lock:  ## Re-resolve requirements.in into requirements.lock and environment.yml
 	rm -rf .lock-venv

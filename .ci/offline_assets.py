@@ -219,6 +219,10 @@ def localise(site: Path, cache: Path, *, check: bool = False) -> int:
         if new != text:
             page.write_text(new, encoding="utf-8")
     vendor.mkdir(parents=True, exist_ok=True)
+    # A re-run (incremental build) finds only the pages that changed: keep earlier entries.
+    previous = vendor / "MANIFEST.json"
+    if previous.is_file():
+        manifest = {**json.loads(previous.read_text()), **manifest}
     (vendor / "MANIFEST.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     packages = sorted({(e["package"], e["version"], e["license"]) for e in manifest.values()})
     print(f"{len(manifest)} CDN files served locally from {len(packages)} npm packages:")

@@ -73,6 +73,7 @@ _EXPORTS: dict[str, str] = {
     "compare_epochs": "fragmentation",
     "mesh_from_areas": "fragmentation",
     "interactive_map": "maps",
+    "static_map": "maps",
     "teaching_map": "maps",
     "plot_landcover": "maps",
     "plot_raster": "maps",

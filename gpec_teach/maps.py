@@ -20,6 +20,7 @@ __all__ = [
     "STYLES",
     "landcover_classes",
     "interactive_map",
+    "static_map",
     "teaching_map",
     "add_vector",
     "add_raster",
@@ -98,12 +99,18 @@ def _check_layer(name: str, layer) -> str:
     )
 
 
+#: Background of interactive maps without a base map: a plain light grey.
+MAP_BACKGROUND = "#e6e6e6"
+
+
 def interactive_map(
     layers: dict | None = None,
     *,
     height: str = "500px",
-    basemap: bool = True,
+    basemap: bool = False,
     legend: bool = True,
+    caption: str | None = None,
+    static_fallback: bool = True,
 ):
     """Return a ``leafmap.foliumap.Map`` showing the given layers with the house styles.
 
@@ -111,6 +118,13 @@ def interactive_map(
     JupyterLab *and* in the static website. Vector layers get their house style and a
     popup of their first fields; rasters are embedded as image overlays (no tile server),
     with a legend for classified rasters (land cover) and a colour bar for continuous ones.
+    Without a base map the layers sit on a plain grey background and the map needs no
+    internet at all.
+
+    In a notebook the map is shown as a figure: the live map, a caption, and a static
+    PNG of the same layers (:func:`static_map`). The PNG is what a printed page shows,
+    what a browser without JavaScript shows, and it appears under the live map when base
+    map tiles cannot be downloaded (offline).
 
     Parameters
     ----------
@@ -119,10 +133,17 @@ def interactive_map(
         (the last one on top). Names in :data:`STYLES` get their house style.
     height : str, default "500px"
         Height of the map in the page.
-    basemap : bool, default True
-        Add OpenStreetMap tiles. They need internet to show; the layers show without them.
+    basemap : bool, default False
+        Add OpenStreetMap tiles under the layers. They need internet; offline, the
+        static fallback is shown under the map. The teaching landscape is fictional, so
+        its maps use no base map.
     legend : bool, default True
         Add a legend for classified rasters and a colour bar for continuous rasters.
+    caption : str, optional
+        Caption under the map (and alt text of its static fallback); by default it names
+        the layers.
+    static_fallback : bool, default True
+        Embed the static PNG fallback in the notebook output (about 100 kB).
 
     Returns
     -------
@@ -141,8 +162,11 @@ def interactive_map(
     >>> import geopandas as gpd
     >>> from shapely.geometry import box
     >>> parks = gpd.GeoDataFrame({"NAME": ["Park A"]}, geometry=[box(0, 0, 5000, 5000)], crs="EPSG:9191")
-    >>> m = interactive_map({"protected_areas": parks}, basemap=False)
+    >>> m = interactive_map({"protected_areas": parks})
     >>> "Park A" in m.get_root().render()
+    True
+    >>> html = m._repr_html_()
+    >>> "gpec-map-static" in html and "tile.openstreetmap.org" not in html
     True
     """
     import leafmap.foliumap as leafmap
@@ -173,22 +197,175 @@ def interactive_map(
         b = np.vstack(bounds)
         m.fit_bounds([[b[:, 1].min(), b[:, 0].min()], [b[:, 3].max(), b[:, 2].max()]])
     m.add_layer_control()
+    _add_map_script(m)
     names = ", ".join(layers or {}) or "base map"
-    _title_iframe(m, f"Interactive map: {names}")
+    caption = caption or f"Interactive map: {names}."
+    png = static_map(layers, title=None) if (static_fallback and layers) else None
+    _as_figure(m, title=f"Interactive map: {names}", caption=caption, png=png)
     return m
 
 
-def _title_iframe(m, title: str) -> None:
-    """Give the map's notebook iframe a title, so screen readers can name it (WCAG 4.1.2)."""
+def _add_map_script(m) -> None:
+    """Grey background; tell the page when a base-map tile fails (to show the fallback)."""
+    from branca.element import Element
+
+    m.get_root().header.add_child(
+        Element(f"<style>.leaflet-container {{ background: {MAP_BACKGROUND}; }}</style>")
+    )
+    m.get_root().html.add_child(
+        Element(
+            "<script>window.addEventListener('error', function (event) {"
+            " var t = event.target;"
+            " if (t && t.classList && t.classList.contains('leaflet-tile')) {"
+            "  try { var f = window.frameElement && window.frameElement.closest('figure');"
+            "   if (f) { f.classList.add('gpec-map--no-tiles'); } } catch (e) {} }"
+            "}, true);</script>"
+        )
+    )
+
+
+#: Page styles of the map figure: the static PNG is shown in print, without JavaScript
+#: and when base-map tiles cannot load; the live map otherwise.
+_FIGURE_CSS = (
+    "<style>.gpec-map-static{display:none;max-width:100%;height:auto}"
+    ".gpec-map--no-tiles .gpec-map-static{display:block}"
+    "@media print{.gpec-map-live{display:none}.gpec-map-static{display:block}}</style>"
+)
+
+
+def _as_figure(m, *, title: str, caption: str, png: bytes | None) -> None:
+    """Show the map as a figure: titled iframe (WCAG 4.1.2), static fallback, caption."""
+    import base64
     import html
 
     original = m._repr_html_
-    attribute = f'<iframe title="{html.escape(title, quote=True)}" '
+    iframe_title = f'<iframe title="{html.escape(title, quote=True)}" '
+    alt = html.escape(f"Static map. {caption}", quote=True)
+    image = (
+        f'<img class="gpec-map-static" alt="{alt}" '
+        f'src="data:image/png;base64,{base64.b64encode(png).decode()}">'
+        if png
+        else ""
+    )
+    # Without JavaScript the live map stays blank: show the static image instead.
+    fallback = "<noscript><style>.gpec-map-static{display:block}</style></noscript>"
 
     def _repr_html_(**kwargs):
-        return original(**kwargs).replace("<iframe ", attribute, 1)
+        live = original(**kwargs).replace("<iframe ", iframe_title, 1)
+        return (
+            f'<figure class="gpec-map">{_FIGURE_CSS}<div class="gpec-map-live">{live}</div>'
+            f"{image}{fallback if png else ''}"
+            f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+        )
 
     m._repr_html_ = _repr_html_
+
+
+def static_map(layers: dict, *, title: str | None = None, width: float = 7.0, dpi: int = 80):
+    """Draw the layers of an interactive map as a static PNG (the map's print fallback).
+
+    Rasters are drawn with their class colours (land cover) or viridis, vector layers
+    with the house styles of :data:`STYLES`, all in the CRS of the first layer.
+
+    Parameters
+    ----------
+    layers : dict
+        Layer name -> GeoDataFrame or georeferenced DataArray, as for
+        :func:`interactive_map`.
+    title : str, optional
+    width : float, default 7.0
+        Figure width in inches.
+    dpi : int, default 80
+
+    Returns
+    -------
+    bytes
+        The PNG image.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> parks = gpd.GeoDataFrame({"NAME": ["A"]}, geometry=[box(0, 0, 5000, 5000)], crs="EPSG:9191")
+    >>> static_map({"protected_areas": parks})[1:4]
+    b'PNG'
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    if not layers:
+        raise ValueError("layers is empty: give at least one layer to draw.")
+    kinds = {name: _check_layer(name, layer) for name, layer in layers.items()}
+    first = next(iter(layers.values()))
+    crs = first.crs if kinds[next(iter(layers))] == "vector" else first.rio.crs
+    fig = Figure(figsize=(width, width * 0.75), dpi=dpi)  # not registered with pyplot
+    ax = fig.add_subplot()
+    ax.set_facecolor(MAP_BACKGROUND)
+    handles = []
+    for name, layer in layers.items():
+        if kinds[name] == "raster":
+            da = layer.rio.reproject(crs) if layer.rio.crs != crs else layer
+            if "class_names" in da.attrs:
+                plot_landcover(da, ax=ax, legend=False)
+                values = np.asarray(da.values)
+                present = set(np.unique(values).tolist())
+                handles += [
+                    Patch(color=colour, label=label)
+                    for code, (label, colour) in sorted(landcover_classes(da).items())
+                    if code in present
+                ]
+            else:
+                plot_raster(da, ax=ax, label=name)
+            continue
+        gdf = layer.to_crs(crs)
+        label = name.replace("_", " ")
+        style = STYLES.get(name, {"style": {"color": "#0072B2", "weight": 1.5}})["style"]
+        colour = style.get("color", "#0072B2")
+        kinds_geom = set(gdf.geom_type)
+        if kinds_geom <= {"Point", "MultiPoint"}:
+            gdf.plot(ax=ax, color=colour, markersize=12, zorder=3)
+            handles.append(Line2D([], [], marker="o", ls="", color=colour, label=label))
+        elif kinds_geom <= {"LineString", "MultiLineString"}:
+            gdf.plot(ax=ax, color=colour, linewidth=style.get("weight", 1.5) * 0.6, zorder=2)
+            handles.append(Line2D([], [], color=colour, label=label))
+        else:
+            fill = style.get("fillOpacity", 0.0)
+            if fill:
+                gdf.plot(ax=ax, color=style.get("fillColor", colour), alpha=fill, zorder=2)
+            gdf.boundary.plot(ax=ax, color=colour, linewidth=style.get("weight", 1.5) * 0.5)
+            handles.append(
+                Patch(
+                    facecolor=style.get("fillColor", "none") if fill else "none",
+                    edgecolor=colour,
+                    alpha=max(fill, 0.6),
+                    label=label,
+                )
+            )
+    ax.set_aspect("equal")
+    ax.set_xlabel("x (m)")
+    ax.set_ylabel("y (m)")
+    ax.ticklabel_format(style="plain")
+    ax.tick_params(labelsize=7)
+    if handles:
+        ax.legend(
+            handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=7
+        )
+    if title:
+        ax.set_title(title)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    # A palette of 64 colours keeps the fallback light (about 4x smaller) for slow networks.
+    from PIL import Image
+
+    buffer.seek(0)
+    small = io.BytesIO()
+    Image.open(buffer).convert("RGB").quantize(colors=64).save(small, format="PNG", optimize=True)
+    return small.getvalue()
 
 
 def teaching_map(
@@ -202,7 +379,8 @@ def teaching_map(
         "settlements",
     ),
     height: str = "500px",
-    basemap: bool = True,
+    basemap: bool = False,
+    caption: str | None = None,
 ):
     """One call: the teaching landscape on an interactive map, in the house styles.
 
@@ -214,7 +392,11 @@ def teaching_map(
     layers : tuple of str
         Dataset names of :func:`gpec_teach.data.load`, drawn in this order.
     height : str, default "500px"
-    basemap : bool, default True
+    basemap : bool, default False
+        OpenStreetMap tiles under the layers (need internet). The teaching landscape is
+        fictional, so the default is a plain grey background.
+    caption : str, optional
+        Caption under the map; by default it names the layers and the year.
 
     Returns
     -------
@@ -234,7 +416,12 @@ def teaching_map(
             if name == "protected_areas" and "STATUS_YR" in layer:
                 layer = layer[layer["STATUS_YR"] <= year]
         loaded[name] = layer
-    return interactive_map(loaded, height=height, basemap=basemap)
+    caption = caption or (
+        f"The teaching landscape in {year}: "
+        + ", ".join(name.replace("_", " ") for name in loaded)
+        + ". Pan, zoom and switch layers with the control at the top right."
+    )
+    return interactive_map(loaded, height=height, basemap=basemap, caption=caption)
 
 
 def add_vector(m, gdf, *, name: str, style: dict | None = None, fields: list | None = None):
@@ -519,7 +706,7 @@ def plot_raster(
     image = ax.imshow(
         np.ma.masked_invalid(values), cmap=cmap, norm=norm, interpolation="nearest", **kwargs
     )
-    plt.colorbar(image, ax=ax, label=label, shrink=0.8)
+    ax.figure.colorbar(image, ax=ax, label=label, shrink=0.8)
     if hasattr(da, "rio"):
         _axis_labels(ax, da)
     if title:

@@ -289,5 +289,19 @@ def test_committed_executed_with_a_checked_result(path):
     ]
     if errors:
         _fail(path, "committed executed", f"saved outputs contain errors: {errors}")
-    if not any("# NBVAL_CHECK_OUTPUT" in _source(c) for c in code):
-        _fail(path, "checked result", "mark at least one result cell with '# NBVAL_CHECK_OUTPUT'")
+    tagged = [c for c in code if "nbval-check-output" in c.get("metadata", {}).get("tags", [])]
+    if not tagged:
+        _fail(
+            path,
+            "checked result",
+            "tag at least one result cell 'nbval-check-output' (JupyterLab: property inspector,"
+            " cell tags); nbval then compares its output",
+        )
+    # Test markers belong in cell metadata, not in the code learners read on the site.
+    marked = [i for i, c in enumerate(code) if re.search(r"#\s*NBVAL_", _source(c))]
+    if marked:
+        _fail(
+            path,
+            "no test markers on the page",
+            f"code cells {marked} carry an '# NBVAL_...' comment: use the nbval cell tag instead",
+        )
