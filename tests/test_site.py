@@ -1,9 +1,17 @@
 """Browser tests of the built site, in headless Chromium (Debian ``chromium`` + ``chromium-driver``).
 
-Run by ``make test-site`` (part of ``make test``), after the book build. The site is
-first copied to ``_build/offline`` with every CDN script served locally from the npm
-registry (``.ci/offline_assets.py``), so the pages work with no internet, as in a
-workshop room and in CI. Each page is served over HTTP on localhost and checked for:
+Run by ``make test-site`` (part of ``make test``), after the book build. ``make book``
+(and ``make test-book``) serve every CDN script from the site itself
+(``.ci/offline_assets.py``); these tests check the built site as it is, in a Chromium
+that has **no route to the internet** (every host name but localhost fails to resolve),
+and fail when a page asks for anything outside the site. Each page is served over HTTP
+on localhost and checked for:
+
+- requests to any other host (the site must be self-contained);
+- on notebook pages: as many figures as the committed notebook has image outputs, each
+  interactive map with its static fallback (shown in print), no ``<Figure size ...>``
+  text, no nbval marker and no temporary path of the build machine;
+- formulas typeset by MathJax (``mjx-container`` elements) wherever the page has maths;
 
 - JavaScript errors (except the known third-party ones in :data:`KNOWN_JS_ERRORS`);
 - images that fail to load, images without alt text, headings out of order;
@@ -33,7 +41,6 @@ import io
 import json
 import os
 import re
-import shutil
 import threading
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -44,7 +51,6 @@ pytestmark = pytest.mark.site
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILT = ROOT / "_build" / "html"
-OFFLINE = ROOT / "_build" / "offline"
 SHOTS = ROOT / "_build" / "screenshots"
 REPORT = ROOT / "_build" / "site-report.md"
 CHROMIUM = Path(os.environ.get("GPEC_CHROMIUM", "/usr/bin/chromium"))
@@ -53,7 +59,6 @@ PAGE_BUDGET_MB = 2.0
 
 #: Console errors we accept, with the reason. Everything else fails the page.
 KNOWN_JS_ERRORS = {
-    "tile.openstreetmap.org": "basemap tiles need internet; the layers show without them",
     "favicon.ico": "browsers ask for a favicon the theme does not provide",
     "Identifier 'THEBE_JS_URL' has already been declared": (
         "Jupyter Book 1 includes sphinx-thebe's inline script twice; harmless, live code is off"
@@ -92,24 +97,10 @@ def _pages() -> list[str]:
 
 @pytest.fixture(scope="session")
 def offline_site() -> Path:
-    """The built site with CDN assets served locally (made once per session)."""
+    """The site exactly as ``make book`` built it (self-contained: no CDN left)."""
     if not (BUILT / "index.html").is_file():
         pytest.fail("The site is not built: run `make test-book` (or `make book`) first.")
-    import importlib.util
-
-    if OFFLINE.exists():
-        shutil.rmtree(OFFLINE)
-    shutil.copytree(BUILT, OFFLINE)
-    spec = importlib.util.spec_from_file_location(
-        "offline_assets", ROOT / ".ci" / "offline_assets.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    unmapped = module.localise(OFFLINE, Path.home() / ".cache" / "gpec-npm")
-    assert unmapped == 0, (
-        "CDN URLs without a local copy (see stderr): use gpec_teach.maps for maps"
-    )
-    return OFFLINE
+    return BUILT
 
 
 class _GzipHandler(http.server.SimpleHTTPRequestHandler):
@@ -165,9 +156,16 @@ def browser():
         "--window-size=1280,900",
         "--hide-scrollbars",
         "--lang=en",
+        # No route to the internet: every host but localhost fails to resolve, so a page
+        # that needs a CDN, a font service or map tiles shows it here (and fails below).
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
     ):
         options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     driver.set_page_load_timeout(60)
     yield driver
@@ -195,6 +193,7 @@ def axe_source() -> str:
 def _open(browser, url: str) -> None:
     browser.get(url)
     browser.get_log("browser")  # drop messages of the previous page
+    browser.get_log("performance")
     browser.get(url)
     browser.execute_async_script(
         "const done = arguments[arguments.length - 1];"
@@ -233,6 +232,102 @@ def _page_weight(browser) -> float:
     return total / 2**20
 
 
+NOTEBOOKS = ROOT / "notebooks"
+#: Paths of a build machine that must never reach a reader (kernel and temporary folders).
+TEMP_PATH_RE = r"(/tmp/|/var/folders/|/home/runner/|/work/|/root/|ipykernel_[0-9]+)"
+
+
+def _committed_outputs(stem: str) -> tuple[int, int]:
+    """Image outputs and interactive maps that the committed notebook shows on its page."""
+    nb = json.loads((NOTEBOOKS / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    images = maps = 0
+    for cell in nb["cells"]:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if {"remove-output", "remove-cell"} & set(tags):
+            continue
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if "gpec-map" in "".join(data.get("text/html", "")):
+                maps += 1
+            elif "image/png" in data or "image/svg+xml" in data:
+                images += 1
+    return images, maps
+
+
+def _requests_outside(browser, server: str) -> list[str]:
+    """Every URL the page (and its iframes) asked for that is not on the local site."""
+    urls = set()
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.add(message["params"]["request"]["url"])
+    own = (server, "data:", "blob:", "about:", "chrome", "devtools")
+    return sorted(u for u in urls if not u.startswith(own))
+
+
+def _typeset_maths(browser) -> list[int]:
+    """[maths elements, MathJax-rendered ones] once MathJax has finished (or failed)."""
+    return browser.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "const count = () => done([document.querySelectorAll('main .math').length,"
+        " document.querySelectorAll('main mjx-container').length]);"
+        "const mj = window.MathJax;"
+        "if (!document.querySelector('main .math')) { count(); return; }"
+        "if (mj && mj.startup && mj.startup.promise) {"
+        " mj.startup.promise.then(count, count); setTimeout(count, 15000); }"
+        "else { setTimeout(count, 1000); }"
+    )
+
+
+def _page_content_problems(browser, page: str) -> list[str]:
+    """Figures, maps, maths and reader noise on one page."""
+    problems = []
+    text = browser.execute_script(
+        "const m = document.querySelector('main'); return m ? m.textContent : '';"
+    )
+    if "<Figure size" in text:
+        problems.append("a figure is shown as the text '<Figure size ...>' (not drawn)")
+    if "NBVAL_" in text:
+        problems.append("an nbval test marker is shown to readers (use the cell tag)")
+    paths = sorted(set(re.findall(TEMP_PATH_RE + r"[^\s'\"]*", text)))
+    if paths:
+        problems.append(f"paths of the build machine in the page: {paths[:5]}")
+    maths, typeset = _typeset_maths(browser)
+    if maths and typeset < maths:
+        problems.append(f"{maths - typeset} of {maths} formulas not typeset by MathJax")
+    if page.startswith("notebooks/"):
+        images, maps = _committed_outputs(Path(page).stem)
+        shown = browser.execute_script(
+            "return document.querySelectorAll('main .cell_output img:not(.gpec-map-static)').length;"
+        )
+        if shown != images:
+            problems.append(
+                f"{shown} figures on the page, {images} image outputs in the committed notebook"
+            )
+        state = browser.execute_script(
+            "return Array.from(document.querySelectorAll('main figure.gpec-map')).map(f => {"
+            " const img = f.querySelector('img.gpec-map-static');"
+            " return [!!f.querySelector('iframe'), !!img && img.naturalWidth > 0,"
+            " !!img && (img.getAttribute('alt') || '').length > 10, !!f.querySelector('figcaption')]; });"
+        )
+        if len(state) != maps:
+            problems.append(f"{len(state)} interactive maps on the page, {maps} in the notebook")
+        for index, parts in enumerate(state):
+            if not all(parts):
+                problems.append(f"map {index}: [iframe, static fallback, alt, caption] = {parts}")
+        if maps:  # in print, the static image replaces the live map
+            browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+            printed = browser.execute_script(
+                "return Array.from(document.querySelectorAll('main figure.gpec-map')).map(f =>"
+                " [f.querySelector('img.gpec-map-static').offsetWidth > 0,"
+                " f.querySelector('.gpec-map-live').offsetWidth === 0]);"
+            )
+            browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+            if not all(all(p) for p in printed):
+                problems.append(f"in print, [static shown, live map hidden] per map: {printed}")
+    return problems
+
+
 @pytest.mark.parametrize("page", _pages())
 def test_page(browser, server, offline_site, axe_source, page):
     url = f"{server}/{page}"
@@ -262,7 +357,10 @@ def test_page(browser, server, offline_site, axe_source, page):
             (SHOTS / f"{stem}-full.jpg").write_bytes(base64.b64decode(shot["data"]))
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     _open(browser, url)
-    problems = []
+    problems = _page_content_problems(browser, page)
+    outside = _requests_outside(browser, server)
+    if outside:
+        problems.append(f"requests outside the site (it must work offline): {outside[:5]}")
 
     errors = _js_errors(browser)
     if errors:
