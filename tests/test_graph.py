@@ -676,3 +676,16 @@ def test_error_unknown_options_list_allowed_values():
         ec_change_from_new_link(g, 9, 1, link_distance=0, distance=KM)
     with pytest.raises(ValueError, match="landscape_area must be at least the total"):
         probability_of_connectivity(g, distance=KM, landscape_area=1.0)
+
+
+def test_polygon_ids_missing_column_raises_and_none_keys_to_the_index():
+    # issue 15: no silent renumbering; id_column=None keys the patches to the index
+    frame = gpd.GeoDataFrame(
+        {"Id": [12, 4]}, geometry=[box(0, 0, 100, 100), box(300, 0, 400, 100)], crs="EPSG:3035"
+    ).set_axis(["west", "east"])
+    with pytest.raises(ValueError, match=r"Got id_column='id'; columns are \['Id', 'geometry'\]"):
+        patch_graph_from_polygons(frame, id_column="id")
+    assert patch_graph_from_polygons(frame).ids.tolist() == ["west", "east"]
+    assert patch_graph_from_polygons(frame, id_column="Id").ids.tolist() == [12, 4]
+    df = patch_importance(patch_graph_from_polygons(frame, id_column="Id"), distance=KM)
+    assert df.index.tolist() == [12, 4]

@@ -795,3 +795,14 @@ def test_error_unknown_fractions_and_distance_method():
         )
     with pytest.raises(ValueError, match="method must be one of 'edge', 'centroid'"):
         protected_area_distances(pas, method="middle")
+
+
+def test_clean_protected_areas_ids_missing_column_raises_and_default_keys():
+    # issue 15: a named id column must exist; by default WDPAID, else the index
+    pas = frame([box(0, 0, KM, KM), box(2 * KM, 0, 3 * KM, KM)], NAME=["a", "b"]).set_axis([8, 3])
+    with pytest.raises(ValueError, match=r"id_column='WDPA_PID' is not a column.*NAME"):
+        clean_protected_areas(pas, id_column="WDPA_PID")
+    assert clean_protected_areas(pas)["pa_id"].tolist() == [8, 3]
+    assert clean_protected_areas(pas, id_column="NAME")["pa_id"].tolist() == ["a", "b"]
+    with_wdpa = pas.assign(WDPAID=[555, 777])
+    assert clean_protected_areas(with_wdpa)["pa_id"].tolist() == [555, 777]
