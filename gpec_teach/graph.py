@@ -715,6 +715,10 @@ def patch_points(patches, *, method: str = "centroid") -> np.ndarray:
     Saura, S. & Pascual-Hortal, L. (2007). Landscape and Urban Planning 83,
     https://doi.org/10.1016/j.landurbplan.2007.03.005
 
+    Godínez-Gómez, O. & Correa Ayram, C. A. Makurhini: analyzing landscape
+    connectivity (R package), ``distancefile(type = "centroid")``,
+    https://github.com/connectscape/Makurhini
+
     Examples
     --------
     An L-shaped patch (a 300 x 100 bar and a 100 x 200 bar on its left end):

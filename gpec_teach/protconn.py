@@ -211,10 +211,14 @@ def protconn_from_matrix(
     which is 1 for non-overlapping PAs; Prot and Within are capped at 100,
     which only matters with centroid distances, where touching PAs are not
     fully connected unless dissolved first, as Makurhini does:
-    ``clean_protected_areas(..., overlaps="dissolve")``). The exact shares are the squares of
-    such ratios: exact Prot is :math:`\sum_k A_k^2 / PC_{num}` and
-    Makurhini's is its square root, so Makurhini's Prot and Within are larger
-    and Unprot smaller; they agree only at 0 % and 100 %. In the example
+    ``clean_protected_areas(..., overlaps="dissolve")``). With edge
+    distances the exact shares are the squares of such ratios: exact Prot
+    is :math:`\sum_k A_k^2 / PC_{num}` and exact Within
+    :math:`\sum_i a_i^2 / PC_{num}`, Makurhini's are their square roots, so
+    Makurhini's Prot and Within are larger (they agree only at 0 % and
+    100 %) and its Unprot, defined as the rest, is usually smaller; its
+    Trans compares two ECs instead of counting the pairs whose best path
+    uses a transboundary PA. In the example
     below, exact Within = 500 / 700 = 71.4 % of ProtConn, Makurhini's
     :math:`\sqrt{500/700}` = 84.5 %. Makurhini's Prot + Trans + Unprot is 100
     only because Unprot is defined as the rest. ProtConn, Prot and EC do not
@@ -289,6 +293,10 @@ def protconn_from_matrix(
 
     Saura, S. et al. (2018). Biological Conservation 219, 53-67,
     https://doi.org/10.1016/j.biocon.2017.12.020
+
+    Godínez-Gómez, O. & Correa Ayram, C. A. Makurhini: analyzing landscape
+    connectivity (R package), function ``MK_ProtConn`` and its
+    documentation, https://github.com/connectscape/Makurhini
 
     Examples
     --------
