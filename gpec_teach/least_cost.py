@@ -264,20 +264,41 @@ def _mask_cells(name: str, mask: np.ndarray, passable: np.ndarray) -> np.ndarray
     return cells
 
 
-def _patch_labels(name: str, patches, grid: Grid, id_column: str | None) -> np.ndarray:
-    """Integer labels (0 = background) from a label grid or polygons; nodata/barriers -> 0."""
+def _patch_labels(
+    name: str, patches, grid: Grid, id_column: str | None, *, by_position: bool = False
+) -> np.ndarray:
+    """Integer labels (0 = background) from a label grid or polygons; nodata/barriers -> 0.
+
+    Polygons are labelled with the values of *id_column* (which must exist), or with
+    the GeoDataFrame index when *id_column* is None; never silently renumbered.
+    ``by_position=True`` (internal callers that report no ids) numbers the rows 1..n.
+    """
     if hasattr(patches, "geometry") and hasattr(patches, "crs") and hasattr(patches, "columns"):
         check_same_crs("resistance", grid.crs, name, patches.crs)
-        if id_column is not None and id_column in patches.columns:
-            ids = patches[id_column].to_numpy()
-        elif id_column not in (None, "id"):
-            raise ValueError(
-                f"{name} has no column {id_column!r}. Got columns {list(patches.columns)}."
-            )
-        else:
+        if by_position:
             ids = np.arange(1, len(patches) + 1)
+            source = "row numbers"
+        elif id_column is not None:
+            if id_column not in patches.columns:
+                columns = [str(c) for c in patches.columns if c != patches.geometry.name]
+                raise ValueError(
+                    f"{name} has no column id_column={id_column!r}, so its polygons cannot "
+                    f"be labelled with your patch ids. Columns: {columns}. Pass "
+                    f"id_column='<the column with your patch ids>', or id_column=None to "
+                    f"label the patches with {name}.index."
+                )
+            ids = patches[id_column].to_numpy()
+            source = f"column {id_column!r}"
+        else:
+            ids = patches.index.to_numpy()
+            source = "index (id_column=None)"
         if not all(_is_int(i) and i > 0 for i in ids.tolist()):
-            raise ValueError(f"{name} ids must be positive integers. Got {ids.tolist()[:10]}.")
+            raise ValueError(
+                f"{name} ids ({source}) must be positive integers (0 is background). Got "
+                f"{ids.tolist()[:10]}. Pass id_column= naming a column of positive integer "
+                f"ids, or number the rows yourself, e.g. {name}.index = "
+                f"range(1, len({name}) + 1), and merge results back on that."
+            )
         labels = _rasterize(name, list(patches.geometry), grid, ids)
         empty = sorted(set(ids.tolist()) - set(np.unique(labels).tolist()))
         if empty:
@@ -434,11 +455,15 @@ def cost_allocation(
     resistance : array_like or xarray.DataArray
         Positive resistance; NaN = nodata, ``inf`` = barrier.
     sources : array_like, xarray.DataArray or geopandas.GeoDataFrame
-        Integer labels (0/NaN = none), or polygons with ids in *id_column*
-        (1..n when the column is absent).
+        Integer labels (0/NaN = none), or polygons with ids in *id_column*.
     neighbors : {8, 4}, default 8
     cellsize : float, optional
-    id_column : str, default "id"
+    id_column : str or None, default "id"
+        Column of the polygons holding the patch ids (positive integers);
+        results are labelled with them, so they merge back on your own ids.
+        A missing column raises (no silent renumbering). None labels the
+        patches with the GeoDataFrame index (which must then hold positive
+        integers). Ignored for label grids.
 
     Returns
     -------
@@ -449,7 +474,8 @@ def cost_allocation(
     Raises
     ------
     ValueError
-        Bad resistance; a source entirely on nodata/barriers; CRS mismatch.
+        Bad resistance; a source entirely on nodata/barriers; CRS mismatch;
+        *id_column* missing from the polygons or ids not positive integers.
 
     References
     ----------
@@ -677,7 +703,12 @@ def least_cost_distance_matrix(
         *id_column*. Patch cells on nodata/barriers are ignored.
     neighbors : {8, 4}, default 8
     cellsize : float, optional
-    id_column : str, default "id"
+    id_column : str or None, default "id"
+        Column of the polygons holding the patch ids (positive integers);
+        results are labelled with them, so they merge back on your own ids.
+        A missing column raises (no silent renumbering). None labels the
+        patches with the GeoDataFrame index (which must then hold positive
+        integers). Ignored for label grids.
 
     Returns
     -------
@@ -688,7 +719,8 @@ def least_cost_distance_matrix(
     Raises
     ------
     ValueError
-        Fewer than two patches; a patch entirely on nodata/barriers; bad input.
+        Fewer than two patches; a patch entirely on nodata/barriers; bad input;
+        *id_column* missing from the polygons or ids not positive integers.
 
     References
     ----------
@@ -1056,7 +1088,12 @@ def corridor_network(
         Corridor width (cost units) for the mosaic; None = no truncation.
     neighbors : {8, 4}, default 8
     cellsize : float, optional
-    id_column : str, default "id"
+    id_column : str or None, default "id"
+        Column of the polygons holding the patch ids (positive integers);
+        results are labelled with them, so they merge back on your own ids.
+        A missing column raises (no silent renumbering). None labels the
+        patches with the GeoDataFrame index (which must then hold positive
+        integers). Ignored for label grids.
 
     Returns
     -------
@@ -1068,7 +1105,8 @@ def corridor_network(
     ------
     ValueError
         Fewer than two cores; *k* missing (or given without ``pairs="nearest"``);
-        bad options; bad input.
+        bad options; bad input; *id_column* missing from the polygons or ids not
+        positive integers.
 
     References
     ----------

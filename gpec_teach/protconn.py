@@ -12,7 +12,7 @@ distance:
 
 where :math:`a_i` is the area of protected area (PA) *i* inside the region,
 :math:`A_L` the region's area and :math:`p^*_{ij}` the maximum-product
-dispersal probability between PAs *i* and *j* (edge-to-edge distances,
+dispersal probability between PAs *i* and *j* (edge-to-edge distances by default,
 negative exponential kernel, :math:`p = 0.5` at the median dispersal distance).
 ProtConn can never exceed the protected percentage Prot.
 
@@ -24,8 +24,12 @@ Work flow:
 2. :func:`protected_area_nodes` clips the PAs to the region (the part inside is
    counted) and keeps PAs outside the region within a buffer as transboundary
    stepping stones (their area is not counted, as in the JRC DOPA method).
-3. :func:`protected_area_distances` computes edge-to-edge distances.
-4. :func:`protconn_from_matrix` computes the indicator and its fractions;
+3. :func:`protected_area_distances` computes edge-to-edge distances (or
+   centroid distances under either convention, to reproduce centroid-based
+   tools: ``distance_method=``).
+4. :func:`protconn_from_matrix` computes the indicator and its fractions
+   (exact shares of the PC numerator, or Makurhini's ratios of square roots:
+   ``fractions=``);
    :func:`protconn`, :func:`protconn_standard` and :func:`protconn_by_region`
    run the whole chain for one region, for the standard distances
    (1, 10, 100 km) and for every region of a layer.
@@ -73,6 +77,7 @@ from .graph import (
     dispersal_probability,
     equivalent_connected_area,
     max_product_probability,
+    patch_points,
     pc_numerator,
 )
 
@@ -100,6 +105,8 @@ WDPA_EXCLUDED_DESIGNATIONS: tuple[str, ...] = ("UNESCO-MAB Biosphere Reserve",)
 _KINDS = ("domestic", "transboundary", "land")
 _DOMESTIC, _TRANS, _LAND = 0, 1, 2
 _FRACTION_UNITS = ("protconn", "region", "nested")
+_FRACTIONS = ("exact", "makurhini")
+_DISTANCE_METHODS = ("edge", "centroid", "inside_centroid")
 _OVERLAPS = ("earliest", "order", "dissolve")
 _POINTS = ("buffer", "drop", "error")
 _UNKNOWN_YEAR = ("include", "exclude")
@@ -137,6 +144,7 @@ def protconn_from_matrix(
     kinds=None,
     fraction_units: str = "protconn",
     contiguity_tolerance: float = 0.0,
+    fractions: str = "exact",
 ) -> dict[str, float]:
     r"""ProtConn, its companion measures and fractions from areas and a distance matrix.
 
@@ -182,10 +190,43 @@ def protconn_from_matrix(
     Older Makurhini versions and other R implementations report
     ``Contig = Prot - Within`` in percent of ProtConn, which is our default;
     the two only differ in the base of the percentage.
-    Note that Makurhini does not track paths: it approximates the fractions
-    from square roots of partial sums (e.g. Within from
-    :math:`\sqrt{\sum a_i^2}`), so its fractions differ from these exact
-    shares of :math:`PC_{num}` even though ProtConn is the same.
+
+    **Makurhini's fractions** (``fractions="makurhini"``). Makurhini does
+    not follow paths; it compares equivalent connected areas, i.e. square
+    roots of partial sums. With :math:`A_k` the area of block *k* of touching
+    domestic PAs (Makurhini dissolves them into one node) and
+    :math:`EC_{dom}` the EC of the graph without the transboundary PAs, in
+    percent of ProtConn:
+
+    .. math::
+
+        \mathrm{Prot}_M = 100 \frac{\sqrt{\sum_k A_k^2}}{EC}, \quad
+        \mathrm{Trans}_M = 100 \frac{EC - EC_{dom}}{EC}, \quad
+        \mathrm{Unprot}_M = \max(0,\ 100 - \mathrm{Prot}_M - \mathrm{Trans}_M)
+
+        \mathrm{Within}_M = \min\left(100,\ 100 \frac{\sqrt{\sum_i a_i^2}}{EC}\right),
+        \quad \mathrm{Contig}_M = \mathrm{Prot}_M - \mathrm{Within}_M
+
+    (Makurhini multiplies Within by :math:`\sqrt{\sum_k A_k / \sum_i a_i}`,
+    which is 1 for non-overlapping PAs; Prot and Within are capped at 100,
+    which only matters with centroid distances, where touching PAs are not
+    fully connected unless dissolved first, as Makurhini does:
+    ``clean_protected_areas(..., overlaps="dissolve")``). With edge
+    distances the exact shares are the squares of such ratios: exact Prot
+    is :math:`\sum_k A_k^2 / PC_{num}` and exact Within
+    :math:`\sum_i a_i^2 / PC_{num}`, Makurhini's are their square roots, so
+    Makurhini's Prot and Within are larger (they agree only at 0 % and
+    100 %) and its Unprot, defined as the rest, is usually smaller; its
+    Trans compares two ECs instead of counting the pairs whose best path
+    uses a transboundary PA. In the example
+    below, exact Within = 500 / 700 = 71.4 % of ProtConn, Makurhini's
+    :math:`\sqrt{500/700}` = 84.5 %. Makurhini's Prot + Trans + Unprot is 100
+    only because Unprot is defined as the rest. ProtConn, Prot and EC do not
+    depend on this option. With ``fraction_units="nested"`` and
+    ``fractions="makurhini"`` the Within/Contig pair is Makurhini's current
+    output literally: Within as above (percent of ProtConn) and
+    Contig = 100 - Within; ``"region"`` multiplies every fraction by
+    ProtConn / 100 (Makurhini's ``*_land`` columns).
 
     **ProtConn_Bound** (Saura et al. 2018). Nodes of kind ``"land"`` (the
     polygons, e.g. islands, of the region's land; no area of their own) are
@@ -228,6 +269,10 @@ def protconn_from_matrix(
     contiguity_tolerance : float, default 0.0
         Distances up to this value count as touching (distance 0), in the unit
         of ``distances``; absorbs digitising slivers.
+    fractions : {"exact", "makurhini"}, default "exact"
+        ``"exact"``: shares of :math:`PC_{num}` by the kind of maximum-product
+        path (Saura et al. 2017); ``"makurhini"``: Makurhini's ratios of
+        square roots (see above).
 
     Returns
     -------
@@ -249,6 +294,10 @@ def protconn_from_matrix(
     Saura, S. et al. (2018). Biological Conservation 219, 53-67,
     https://doi.org/10.1016/j.biocon.2017.12.020
 
+    Godínez-Gómez, O. & Correa Ayram, C. A. Makurhini: analyzing landscape
+    connectivity (R package), function ``MK_ProtConn`` and its
+    documentation, https://github.com/connectscape/Makurhini
+
     Examples
     --------
     A 100 km2 region with PAs of 10 and 20 km2, 10 km apart, median dispersal
@@ -259,11 +308,20 @@ def protconn_from_matrix(
     >>> r = protconn_from_matrix([10, 20], [[0, 10], [10, 0]], region_area=100, distance=10)
     >>> round(r["ProtConn"], 3), r["Prot"], round(r["ProtConn_Within"], 1)
     (26.458, 30.0, 71.4)
+
+    Makurhini's formulas: Within = :math:`100\sqrt{500}/\sqrt{700}` = 84.5 %,
+    Unprot = 100 - 84.5 = 15.5 %:
+
+    >>> m = protconn_from_matrix([10, 20], [[0, 10], [10, 0]], region_area=100, distance=10,
+    ...                          fractions="makurhini")
+    >>> round(m["ProtConn"], 3), round(m["ProtConn_Within"], 1), round(m["ProtConn_Unprot"], 1)
+    (26.458, 84.5, 15.5)
     """
     region_area = check_positive("region_area", region_area)
     distance = check_positive("distance", distance)
     probability = check_probability("probability", probability)
     check_choice("fraction_units", fraction_units, _FRACTION_UNITS)
+    check_choice("fractions", fractions, _FRACTIONS)
     tol = check_positive("contiguity_tolerance", contiguity_tolerance, allow_zero=True)
     a, d = _check_areas_distances(areas, distances)
     k = _check_kinds(kinds, a.size)
@@ -280,7 +338,7 @@ def protconn_from_matrix(
             f"The protected area ({protected!r}) is larger than region_area={region_area!r}. "
             "Remove overlaps between PAs (clean_protected_areas) and clip them to the region."
         )
-    return _core(a, d, k, region_area, distance, probability, fraction_units, tol)
+    return _core(a, d, k, region_area, distance, probability, fraction_units, tol, fractions)
 
 
 def _check_areas_distances(areas, distances):
@@ -347,9 +405,26 @@ def _empty_result(region_area: float, n_trans: int, has_land: bool) -> dict[str,
     return out
 
 
-def _core(a, d, k, region_area, distance, probability, fraction_units, tol) -> dict[str, float]:
-    """ProtConn and fractions; inputs already validated (see protconn_from_matrix)."""
-    d = np.where(d <= tol, 0.0, d)
+def _core(
+    a,
+    d,
+    k,
+    region_area,
+    distance,
+    probability,
+    fraction_units,
+    tol,
+    fractions="exact",
+    touching=None,
+) -> dict[str, float]:
+    """ProtConn and fractions; inputs already validated (see protconn_from_matrix).
+
+    ``touching`` (boolean, all nodes) says which nodes touch when ``d`` is not an
+    edge-to-edge matrix (centroid distances); by default touching = ``d <= tol``.
+    """
+    if touching is None:
+        d = np.where(d <= tol, 0.0, d)
+        touching = d == 0.0
     np.fill_diagonal(d, 0.0)
     dom_all = np.flatnonzero(k == _DOMESTIC)
     pas = np.flatnonzero(k != _LAND)
@@ -371,14 +446,15 @@ def _core(a, d, k, region_area, distance, probability, fraction_units, tol) -> d
     # decomposition of PCnum by the kind of maximum-product path
     n = a_dom.size
     off = ~np.eye(n, dtype=bool)
-    touching = (d_pa[np.ix_(dom, dom)] == 0.0) & off
-    _, label = connected_components(touching, directed=False)
+    touch_dom = touching[np.ix_(dom_all, dom_all)] & off
+    _, label = connected_components(touch_dom, directed=False)
     contig = (label[:, None] == label[None, :]) & off
     terms = np.outer(a_dom, a_dom) * pstar
     if n_trans:
         pstar_dom = max_product_probability(p_pa[np.ix_(dom, dom)])
         trans = (pstar > pstar_dom * (1 + 1e-9) + 1e-300) & off & ~contig
     else:
+        pstar_dom = pstar
         trans = np.zeros_like(off)
     within_sum = float(np.sum(a_dom**2))
     contig_sum = float(terms[contig].sum())
@@ -387,16 +463,26 @@ def _core(a, d, k, region_area, distance, probability, fraction_units, tol) -> d
 
     prot = 100.0 * float(a_dom.sum()) / region_area
     pconn = 100.0 * ec / region_area
-    if fraction_units == "region":
-        scale = pconn / pcnum
+    if fractions == "makurhini":
+        shares = _makurhini_shares(a_dom, label, ec, within_sum, pstar_dom, n_trans)
     else:
-        scale = 100.0 / pcnum
-    prot_f = (within_sum + contig_sum) * scale
-    if fraction_units == "nested":  # Within and Contig as percent of ProtConn[Prot]
-        within = 100.0 * within_sum / (within_sum + contig_sum)
-        contig_f = 100.0 - within
-    else:
-        within, contig_f = within_sum * scale, contig_sum * scale
+        shares = {
+            "prot": 100.0 * (within_sum + contig_sum) / pcnum,
+            "within": 100.0 * within_sum / pcnum,
+            "trans": 100.0 * trans_sum / pcnum,
+            "unprot": 100.0 * unprot_sum / pcnum,
+        }
+    shares["contig"] = max(shares["prot"] - shares["within"], 0.0)
+    if fraction_units == "nested":
+        if fractions == "makurhini":  # Makurhini's current pair, literally
+            within = shares["within"]
+        else:  # Within and Contig as percent of ProtConn[Prot]
+            within = 100.0 * within_sum / (within_sum + contig_sum)
+        contig_f = max(100.0 - within, 0.0)
+    scale = pconn / 100.0 if fraction_units == "region" else 1.0
+    prot_f = shares["prot"] * scale
+    if fraction_units != "nested":
+        within, contig_f = shares["within"] * scale, shares["contig"] * scale
 
     if has_land:
         p_all = dispersal_probability(d, distance=distance, probability=probability)
@@ -416,14 +502,34 @@ def _core(a, d, k, region_area, distance, probability, fraction_units, tol) -> d
         "ProtConn_Prot": prot_f,
         "ProtConn_Within": within,
         "ProtConn_Contig": contig_f,
-        "ProtConn_Trans": trans_sum * scale,
-        "ProtConn_Unprot": unprot_sum * scale,
+        "ProtConn_Trans": shares["trans"] * scale,
+        "ProtConn_Unprot": shares["unprot"] * scale,
         "EC": ec,
         "PCnum": pcnum,
         "region_area": float(region_area),
         "protected_area": float(a_dom.sum()),
         "n_protected": int(n),
         "n_transboundary": n_trans,
+    }
+
+
+def _makurhini_shares(a_dom, label, ec, within_sum, pstar_dom, n_trans) -> dict[str, float]:
+    """Makurhini's fractions in percent of ProtConn (ratios of square roots)."""
+    blocks = np.bincount(label, weights=a_dom)
+    # capped: with centroid distances touching PAs are not fully connected, so the
+    # squared block areas can exceed PCnum (Makurhini dissolves them into one node first)
+    prot = min(100.0 * float(np.sqrt(np.sum(blocks**2))) / ec, 100.0)
+    within = min(100.0 * float(np.sqrt(within_sum)) / ec, 100.0)
+    if n_trans:
+        ec_dom = equivalent_connected_area(a_dom, pstar_dom)
+        trans = max(100.0 * (ec - ec_dom) / ec, 0.0)
+    else:
+        trans = 0.0
+    return {
+        "prot": prot,
+        "within": within,
+        "trans": trans,
+        "unprot": max(100.0 - prot - trans, 0.0),
     }
 
 
@@ -928,8 +1034,10 @@ def _check_no_overlap(geoms, ids, m: float) -> None:
         )
 
 
-def protected_area_distances(nodes, *, max_distance_km: float | None = None) -> np.ndarray:
-    """Edge-to-edge distances between ProtConn nodes, in km.
+def protected_area_distances(
+    nodes, *, max_distance_km: float | None = None, method: str = "edge"
+) -> np.ndarray:
+    """Distances between ProtConn nodes, in km: edge to edge (default) or between centroids.
 
     Parameters
     ----------
@@ -939,12 +1047,23 @@ def protected_area_distances(nodes, *, max_distance_km: float | None = None) -> 
     max_distance_km : float, optional
         Only pairs closer than this are measured; others get ``np.inf`` (no
         direct link). Default: every pair (exact, :math:`O(n^2)`).
+    method : {"edge", "centroid", "inside_centroid"}, default "edge"
+        ``"edge"``: shortest distance between the polygons (0 for touching
+        PAs), as in Saura et al. (2017) and the JRC DOPA assessments.
+        ``"centroid"`` / ``"inside_centroid"``: straight line between the
+        plain centroids / the centroids moved onto the surface when they
+        fall outside (the two conventions of
+        :func:`gpec_teach.graph.patch_points`; Makurhini's
+        ``distance = list(type = "centroid")`` before / since 2021). Land
+        nodes (``kind == "land"``, for ProtConn_Bound) have no meaningful
+        centroid: their distances stay edge to edge (0 to the PAs on them),
+        as Makurhini sets them.
 
     Returns
     -------
     numpy.ndarray
-        Symmetric ``(n, n)`` matrix in km: 0 on the diagonal and for touching
-        nodes, ``np.inf`` for pairs beyond ``max_distance_km``.
+        Symmetric ``(n, n)`` matrix in km: 0 on the diagonal (and for touching
+        nodes with ``"edge"``), ``np.inf`` for pairs beyond ``max_distance_km``.
 
     References
     ----------
@@ -959,32 +1078,64 @@ def protected_area_distances(nodes, *, max_distance_km: float | None = None) -> 
     >>> protected_area_distances(nodes)
     array([[0., 2.],
            [2., 0.]])
+    >>> protected_area_distances(nodes, method="centroid")  # centres 500 m and 3500 m
+    array([[0., 3.],
+           [3., 0.]])
     """
-    import shapely
-
+    check_choice("method", method, _DISTANCE_METHODS)
     frame = _check_frame(nodes, "nodes")
     m = _metres_per_unit(frame.crs)
+    limit = None
+    if max_distance_km is not None:
+        limit = check_positive("max_distance_km", max_distance_km) * 1000.0 / m
     geoms = frame.geometry.to_numpy()
     n = len(geoms)
     d = np.full((n, n), np.inf)
     np.fill_diagonal(d, 0.0)
     if n < 2:
         return d
-    if max_distance_km is None:
-        rows, cols = np.triu_indices(n, k=1)
-    else:
-        limit = check_positive("max_distance_km", max_distance_km) * 1000.0 / m
-        rows, cols = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=limit)
-        upper = rows < cols
-        rows, cols = rows[upper], cols[upper]
-    values = shapely.distance(geoms[rows], geoms[cols]) * m / 1000.0
-    d[rows, cols] = values
-    d[cols, rows] = values
+    if method == "edge":
+        _fill_edge_distances(d, geoms, np.arange(n), limit, m)
+        return d
+    land = frame["kind"].to_numpy() == "land" if "kind" in frame else np.zeros(n, dtype=bool)
+    pts = np.asarray(patch_points(geoms[~land], method=method))
+    rows, cols = np.triu_indices(pts.shape[0], k=1)
+    values = np.hypot(*(pts[rows] - pts[cols]).T) * m / 1000.0
+    if limit is not None:
+        values = np.where(values * 1000.0 / m <= limit, values, np.inf)
+    idx = np.flatnonzero(~land)
+    d[idx[rows], idx[cols]] = values
+    d[idx[cols], idx[rows]] = values
+    if land.any():
+        _fill_edge_distances(d, geoms, np.flatnonzero(land), limit, m)
     return d
 
 
+def _fill_edge_distances(d, geoms, sources, limit, m) -> None:
+    """Edge-to-edge distances (km) from every node in *sources* to every node, in place."""
+    import shapely
+
+    n = len(geoms)
+    if limit is None:
+        rows = np.repeat(sources, n)
+        cols = np.tile(np.arange(n), sources.size)
+    else:
+        query, cols = shapely.STRtree(geoms).query(
+            geoms[sources], predicate="dwithin", distance=limit
+        )
+        rows = sources[query]
+    # each unordered pair once
+    keep = (rows != cols) & (~np.isin(cols, sources) | (rows < cols))
+    rows, cols = rows[keep], cols[keep]
+    values = shapely.distance(geoms[rows], geoms[cols]) * m / 1000.0
+    d[rows, cols] = values
+    d[cols, rows] = values
+
+
 # ============================================================================ wrappers
-def _prepare(protected_areas, region, *, clean, year, transboundary, transboundary_buffer_km):
+def _prepare(
+    protected_areas, region, *, clean, year, transboundary, transboundary_buffer_km, method="edge"
+):
     """Nodes, distances (km) and region area (km2) for one region."""
     _check_frame(protected_areas, "protected_areas")
     geom, crs = _region_geometry(region)
@@ -998,11 +1149,11 @@ def _prepare(protected_areas, region, *, clean, year, transboundary, transbounda
         )
     pas = clean_protected_areas(protected_areas, year=year) if clean else protected_areas
     if len(pas) == 0:
-        return _land_only(region, geom)
-    return _prepare_clean(pas, region, geom, transboundary, transboundary_buffer_km)
+        return _land_only(region, geom, method)
+    return _prepare_clean(pas, region, geom, transboundary, transboundary_buffer_km, method)
 
 
-def _prepare_clean(pas, region, geom, transboundary, transboundary_buffer_km):
+def _prepare_clean(pas, region, geom, transboundary, transboundary_buffer_km, method="edge"):
     m = _metres_per_unit(pas.crs)
     nodes = protected_area_nodes(
         pas,
@@ -1010,18 +1161,59 @@ def _prepare_clean(pas, region, geom, transboundary, transboundary_buffer_km):
         transboundary=transboundary,
         transboundary_buffer_km=transboundary_buffer_km,
     )
-    d = protected_area_distances(nodes)
+    d = protected_area_distances(nodes, method=method)
     region_area = geom.area * m * m / 1e6
     return nodes, d, region_area
 
 
-def _run(nodes, d, region_area, distance_km, probability, fraction_units, tol_km):
+def _touching(nodes, tol_km: float) -> np.ndarray:
+    """Boolean matrix of nodes whose polygons are at most *tol_km* apart (edge to edge)."""
+    import shapely
+
+    geoms = nodes.geometry.to_numpy()
+    n = len(geoms)
+    tree = shapely.STRtree(geoms)
+    if tol_km > 0:
+        tol = tol_km * 1000.0 / _metres_per_unit(nodes.crs)
+        left, right = tree.query(geoms, predicate="dwithin", distance=tol)
+    else:
+        left, right = tree.query(geoms, predicate="intersects")
+    touching = np.zeros((n, n), dtype=bool)
+    touching[left, right] = True
+    return touching
+
+
+def _run(
+    nodes,
+    d,
+    region_area,
+    distance_km,
+    probability,
+    fraction_units,
+    tol_km,
+    fractions="exact",
+    method="edge",
+):
     kinds = nodes["kind"].to_numpy()
     k = np.array([_KINDS.index(v) for v in kinds], dtype=np.int8)
     a = np.where(k == _DOMESTIC, nodes["area_km2"].to_numpy(float), 0.0)
+    # with centroid distances, contiguity (Contig, Makurhini's dissolved blocks) comes
+    # from the polygons, not from the distance matrix
+    touching = None if method == "edge" else _touching(nodes, tol_km)
     out = {"distance_km": float(distance_km)}
     out.update(
-        _core(a, d.copy(), k, region_area, distance_km, probability, fraction_units, tol_km)
+        _core(
+            a,
+            d.copy(),
+            k,
+            region_area,
+            distance_km,
+            probability,
+            fraction_units,
+            tol_km,
+            fractions,
+            touching,
+        )
     )
     return out
 
@@ -1038,6 +1230,8 @@ def protconn(
     fraction_units: str = "protconn",
     contiguity_tolerance_m: float = 1.0,
     clean: bool = True,
+    distance_method: str = "edge",
+    fractions: str = "exact",
 ) -> dict[str, float]:
     r"""ProtConn of one region from protected-area polygons.
 
@@ -1073,6 +1267,19 @@ def protconn(
         Gaps up to this width (m) count as touching (digitising slivers).
     clean : bool, default True
         Run :func:`clean_protected_areas`; pass False for PAs already cleaned.
+    distance_method : {"edge", "centroid", "inside_centroid"}, default "edge"
+        How distances between PAs are measured
+        (:func:`protected_area_distances`): edge to edge, as Saura et al.
+        (2017) and the JRC define ProtConn (the default), or between plain
+        centroids / centroids moved onto the surface when outside, to
+        reproduce centroid-based runs (Makurhini's
+        ``distance = list(type = "centroid")`` before / since 2021). With
+        centroid distances touching PAs are not at distance 0, so they are not
+        fully connected; Contig still counts the pairs of touching PAs (from
+        the polygons).
+    fractions : {"exact", "makurhini"}, default "exact"
+        Exact shares of :math:`PC_{num}` or Makurhini's ratios of square roots
+        (see :func:`protconn_from_matrix`).
 
     Returns
     -------
@@ -1112,6 +1319,8 @@ def protconn(
     distance_km = check_positive("distance_km", distance_km)
     probability = check_probability("probability", probability)
     check_choice("fraction_units", fraction_units, _FRACTION_UNITS)
+    check_choice("distance_method", distance_method, _DISTANCE_METHODS)
+    check_choice("fractions", fractions, _FRACTIONS)
     tol = check_positive("contiguity_tolerance_m", contiguity_tolerance_m, allow_zero=True)
     nodes, d, area = _prepare(
         protected_areas,
@@ -1120,8 +1329,19 @@ def protconn(
         year=year,
         transboundary=transboundary,
         transboundary_buffer_km=transboundary_buffer_km,
+        method=distance_method,
     )
-    return _run(nodes, d, area, distance_km, probability, fraction_units, tol / 1000.0)
+    return _run(
+        nodes,
+        d,
+        area,
+        distance_km,
+        probability,
+        fraction_units,
+        tol / 1000.0,
+        fractions,
+        distance_method,
+    )
 
 
 def _check_distances_km(distances_km) -> list[float]:
@@ -1145,6 +1365,8 @@ def protconn_standard(
     fraction_units: str = "protconn",
     contiguity_tolerance_m: float = 1.0,
     clean: bool = True,
+    distance_method: str = "edge",
+    fractions: str = "exact",
 ) -> pd.DataFrame:
     r"""ProtConn of one region for several dispersal distances (default 1, 10, 100 km).
 
@@ -1158,7 +1380,7 @@ def protconn_standard(
         As in :func:`protconn`.
     distances_km : sequence of float, default (1, 10, 100)
         Median dispersal distances in km (Saura et al. 2017, 2018).
-    probability, year, transboundary, transboundary_buffer_km, fraction_units, contiguity_tolerance_m, clean
+    probability, year, transboundary, transboundary_buffer_km, fraction_units, contiguity_tolerance_m, clean, distance_method, fractions
         As in :func:`protconn`.
 
     Returns
@@ -1184,6 +1406,8 @@ def protconn_standard(
     values = _check_distances_km(distances_km)
     probability = check_probability("probability", probability)
     check_choice("fraction_units", fraction_units, _FRACTION_UNITS)
+    check_choice("distance_method", distance_method, _DISTANCE_METHODS)
+    check_choice("fractions", fractions, _FRACTIONS)
     tol = check_positive("contiguity_tolerance_m", contiguity_tolerance_m, allow_zero=True)
     nodes, d, area = _prepare(
         protected_areas,
@@ -1192,8 +1416,22 @@ def protconn_standard(
         year=year,
         transboundary=transboundary,
         transboundary_buffer_km=transboundary_buffer_km,
+        method=distance_method,
     )
-    rows = [_run(nodes, d, area, v, probability, fraction_units, tol / 1000.0) for v in values]
+    rows = [
+        _run(
+            nodes,
+            d,
+            area,
+            v,
+            probability,
+            fraction_units,
+            tol / 1000.0,
+            fractions,
+            distance_method,
+        )
+        for v in values
+    ]
     return pd.DataFrame(rows, columns=list(_RESULT_COLUMNS))
 
 
@@ -1209,6 +1447,8 @@ def protconn_by_region(
     transboundary_buffer_km: float = 100.0,
     fraction_units: str = "protconn",
     contiguity_tolerance_m: float = 1.0,
+    distance_method: str = "edge",
+    fractions: str = "exact",
 ) -> pd.DataFrame:
     r"""ProtConn for every region of a layer (countries, ecoregions), as a tidy table.
 
@@ -1230,7 +1470,7 @@ def protconn_by_region(
     year : int or sequence of int, optional
         Designation year(s): one set of results per year (ProtConn per epoch),
         with a ``year`` column.
-    probability, transboundary, transboundary_buffer_km, fraction_units, contiguity_tolerance_m
+    probability, transboundary, transboundary_buffer_km, fraction_units, contiguity_tolerance_m, distance_method, fractions
         As in :func:`protconn`.
 
     Returns
@@ -1271,6 +1511,8 @@ def protconn_by_region(
     values = _check_distances_km(distances_km)
     probability = check_probability("probability", probability)
     check_choice("fraction_units", fraction_units, _FRACTION_UNITS)
+    check_choice("distance_method", distance_method, _DISTANCE_METHODS)
+    check_choice("fractions", fractions, _FRACTIONS)
     tol = check_positive("contiguity_tolerance_m", contiguity_tolerance_m, allow_zero=True)
     check_positive("transboundary_buffer_km", transboundary_buffer_km)
     years = [year] if year is None or isinstance(year, numbers.Integral) else list(year)
@@ -1283,21 +1525,33 @@ def protconn_by_region(
             geom, _ = _region_geometry(one)
             if len(pas):
                 nodes, d, area = _prepare_clean(
-                    pas, one, geom, transboundary, transboundary_buffer_km
+                    pas, one, geom, transboundary, transboundary_buffer_km, distance_method
                 )
             else:
-                nodes, d, area = _land_only(one, geom)
+                nodes, d, area = _land_only(one, geom, distance_method)
             for v in values:
                 result = {"region": name}
                 if y is not None:
                     result["year"] = y
-                result.update(_run(nodes, d, area, v, probability, fraction_units, tol / 1000.0))
+                result.update(
+                    _run(
+                        nodes,
+                        d,
+                        area,
+                        v,
+                        probability,
+                        fraction_units,
+                        tol / 1000.0,
+                        fractions,
+                        distance_method,
+                    )
+                )
                 rows.append(result)
     columns = ["region", *(["year"] if year is not None else []), *_RESULT_COLUMNS]
     return pd.DataFrame(rows, columns=columns)
 
 
-def _land_only(region, geom):
+def _land_only(region, geom, method="edge"):
     """Nodes and distances of a region without any protected area (land parts only)."""
     import geopandas as gpd
 
@@ -1309,4 +1563,4 @@ def _land_only(region, geom):
         crs=region.crs,
     )
     nodes["area_km2"] = nodes.geometry.area * m * m / 1e6
-    return nodes, protected_area_distances(nodes), geom.area * m * m / 1e6
+    return nodes, protected_area_distances(nodes, method=method), geom.area * m * m / 1e6

@@ -309,7 +309,7 @@ class _Evaluator:
         self.cell_b = tuple(int(v) for v in divmod(int(self.b[0]), nc))
         self.labels = None
         if patches is not None:
-            labels = _patch_labels("patches", patches, self.grid, None)
+            labels = _patch_labels("patches", patches, self.grid, None, by_position=True)
             ids = np.unique(labels[labels > 0])
             if ids.size < 2:
                 raise ValueError(

@@ -30,6 +30,8 @@ __all__ = [
     "compare_circuitscape_output",
     "circuitscape_table",
     "makurhini_table",
+    "makurhini_conventions",
+    "realdata_dir",
     "fragstats_table",
     "least_cost_table",
     "read_fragstats",
@@ -111,6 +113,17 @@ def reference_dir() -> Path | None:
     """
     env = os.environ.get("GPEC_REFERENCE_DIR")
     path = Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "reference"
+    return path if path.is_dir() else None
+
+
+def realdata_dir() -> Path | None:
+    """Folder of the real open data (Makurhini's polygons), or None when it is absent.
+
+    ``$GPEC_REALDATA_DIR`` when set, else ``../shared/realdata`` next to the
+    repository that holds this package.
+    """
+    env = os.environ.get("GPEC_REALDATA_DIR")
+    path = Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "realdata"
     return path if path.is_dir() else None
 
 
@@ -234,6 +247,241 @@ def makurhini_table(root: Path | None = None) -> pd.DataFrame:
     table["difference"] = table["ours"] - table["published"]
     table["agrees"] = (table["difference"].abs() <= table["half_unit"] * 1.0001).astype(bool)
     return table.drop(columns="half_unit")
+
+
+#: Makurhini's README examples on its own data: EC over time of ``list_forest_patches``
+#: (p = 0.05 at 5 km, landscape = ``study_area``) and PC of ``vegetation_patches``
+#: (p = 0.05 at 10 km).
+_FOREST_YEARS = (1993, 2003, 2007, 2011)
+_FOREST_KERNEL = (5_000.0, 0.05)
+_VEGETATION_KERNEL = (10_000.0, 0.05)
+_CONVENTIONS = ("centroid", "inside_centroid")
+
+
+def _read_layer(folder: Path, name: str):
+    import warnings
+
+    import geopandas as gpd
+
+    from ._validation import InvalidGeometryWarning
+
+    path = folder / f"{name}.gpkg"
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing from the real data folder.")
+    frame = gpd.read_file(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InvalidGeometryWarning)
+        frame = frame.set_geometry(frame.geometry.make_valid())
+    return frame
+
+
+def makurhini_conventions(
+    realdata: Path | None = None, reference: Path | None = None
+) -> dict[str, pd.DataFrame]:
+    r"""Makurhini's two centroid conventions and two ProtConn fraction formulas, on real patches.
+
+    Makurhini measures centroid distances from the plain polygon centroid
+    (before 2021) or from a point on the surface when the centroid falls
+    outside the patch (since 2021); :func:`gpec_teach.graph.patch_points`
+    names them ``"centroid"`` and ``"inside_centroid"``. Its ProtConn
+    fractions are ratios of square roots, ours exact shares of the PC
+    numerator (:func:`gpec_teach.protconn.protconn_from_matrix`). This runs
+    both on Makurhini's own data (``../shared/realdata``).
+
+    Parameters
+    ----------
+    realdata : Path, optional
+        Folder of the real data; :func:`realdata_dir` by default.
+    reference : Path, optional
+        Folder of the reference cases (for the published PC values of the 404
+        habitat nodes); :func:`reference_dir` by default. Without it the
+        ``"habitat_nodes"`` table is left out.
+
+    Returns
+    -------
+    dict of pandas.DataFrame
+        ``"centroids"``: per layer, the patches whose centroid falls outside
+        and how far the point moves (km). ``"habitat_nodes"``: PCnum, EC, PC
+        and dPC of patch 10 of the 404 habitat nodes (p = 0.5 at 10 km) under
+        each convention beside Makurhini 3.0's published values, with
+        ``agrees`` (within half a unit of the last published digit).
+        ``"vegetation"``: EC and dPC of the 142 vegetation patches under each
+        convention. ``"ec_over_time"``: EC (ha) of the forest fragments of
+        1993-2011 under each convention and with edge distances.
+        ``"protconn"``: ProtConn and its fractions, exact and Makurhini's, for
+        the 2011 fragments standing in for protected areas in the two halves
+        of the study area (edge and centroid distances).
+    """
+    import shapely
+
+    from .graph import (
+        patch_graph_from_polygons,
+        patch_importance,
+        patch_points,
+        probability_of_connectivity,
+    )
+    from .protconn import protconn_by_region
+
+    folder = realdata if realdata is not None else realdata_dir()
+    if folder is None or not Path(folder).is_dir():
+        raise FileNotFoundError(
+            "The real data are not on this machine: set GPEC_REALDATA_DIR to the folder "
+            "holding habitat_nodes.gpkg, vegetation_patches.gpkg and forest_*.gpkg."
+        )
+    folder = Path(folder)
+    layers = {
+        "vegetation_patches": _read_layer(folder, "vegetation_patches"),
+        "habitat_nodes": _read_layer(folder, "habitat_nodes"),
+        **{f"forest_{y}": _read_layer(folder, f"forest_{y}") for y in _FOREST_YEARS},
+    }
+    out: dict[str, pd.DataFrame] = {}
+
+    rows = []
+    for name, frame in layers.items():
+        plain = patch_points(frame, method="centroid")
+        inside = patch_points(frame, method="inside_centroid")
+        shift = np.hypot(*(plain - inside).T) / 1000.0
+        moved = shift > 0
+        rows.append(
+            (
+                name,
+                len(frame),
+                int(moved.sum()),
+                float(shift.max()),
+                float(shift[moved].mean()) if moved.any() else 0.0,
+            )
+        )
+    out["centroids"] = pd.DataFrame(
+        rows,
+        columns=["layer", "patches", "centroid outside", "largest move (km)", "mean move (km)"],
+    )
+
+    ref = reference if reference is not None else reference_dir()
+    if ref is not None and (Path(ref) / "makurhini_pc" / "habitat_nodes_404.csv").is_file():
+        nodes = pd.read_csv(Path(ref) / "makurhini_pc" / "habitat_nodes_404.csv")
+        frame = layers["habitat_nodes"].merge(nodes[["Id", "area_ha"]], on="Id", validate="1:1")
+        published = [
+            ("PCnum (ha^2)", "PCnum", 2.136028e11, 0.0000005e11),
+            ("EC(PC) (ha)", "EC", 4.621718e5, 0.0000005e5),
+            ("PC", "PC", 2.801281e-2, 0.0000005e-2),
+        ]
+        results = {}
+        for conv in _CONVENTIONS:
+            g = patch_graph_from_polygons(
+                frame,
+                distance=conv,
+                attribute="area_ha",
+                id_column="Id",
+                landscape_area=_MAKURHINI_LANDSCAPE_HA,
+            )
+            pc = probability_of_connectivity(g, distance=_MAKURHINI_DISTANCE_M)
+            dpc = patch_importance(g, distance=_MAKURHINI_DISTANCE_M)
+            results[conv] = {**pc, "dPC10": float(dpc.loc[10, "dPC"])}
+        published.append(("dPC of patch 10 (%)", "dPC10", _MAKURHINI_DPC[10][0], 5e-8))
+        rows = []
+        for label, key, value, half in published:
+            row = {"quantity": label, "published (Makurhini 3.0)": value}
+            for conv in _CONVENTIONS:
+                row[conv] = results[conv][key]
+                row[f"{conv} agrees"] = bool(abs(results[conv][key] - value) <= half * 1.0001)
+            rows.append(row)
+        out["habitat_nodes"] = pd.DataFrame(rows)
+
+    distance, probability = _VEGETATION_KERNEL
+    veg = {
+        conv: patch_importance(
+            patch_graph_from_polygons(layers["vegetation_patches"], distance=conv, id_column="id"),
+            distance=distance,
+            probability=probability,
+        )
+        for conv in _CONVENTIONS
+    }
+    a, b = veg["centroid"], veg["inside_centroid"]
+    top_a = set(a.nsmallest(10, "rank").index)
+    top_b = set(b.nsmallest(10, "rank").index)
+    out["vegetation"] = pd.DataFrame(
+        {
+            "quantity": [
+                "EC (ha)",
+                "largest |dPC difference| (percentage points)",
+                "patches whose dPC changes by more than 1 %",
+                "top-10 patches in common",
+            ],
+            "centroid": [a.attrs["EC"], np.nan, np.nan, np.nan],
+            "inside_centroid": [b.attrs["EC"], np.nan, np.nan, np.nan],
+            "difference": [
+                b.attrs["EC"] - a.attrs["EC"],
+                float((a["dPC"] - b["dPC"]).abs().max()),
+                int(((a["dPC"] - b["dPC"]).abs() > 0.01 * a["dPC"]).sum()),
+                len(top_a & top_b),
+            ],
+        }
+    )
+
+    study = layers.get("study_area")
+    if study is None:
+        study = _read_layer(folder, "study_area")
+    landscape_ha = float(shapely.area(study.geometry.union_all())) / 1e4
+    distance, probability = _FOREST_KERNEL
+    rows = []
+    for year in _FOREST_YEARS:
+        frame = layers[f"forest_{year}"]
+        row = {"year": year}
+        for conv in (*_CONVENTIONS, "edge"):
+            g = patch_graph_from_polygons(frame, distance=conv, landscape_area=landscape_ha)
+            pc = probability_of_connectivity(g, distance=distance, probability=probability)
+            row["habitat (ha)"] = float(g.attributes.sum())
+            row[f"EC {conv} (ha)"] = pc["EC"]
+        rows.append(row)
+    ec = pd.DataFrame(rows)
+    ec["EC change, centroid vs inside (%)"] = 100 * (
+        ec["EC inside_centroid (ha)"] / ec["EC centroid (ha)"] - 1
+    )
+    out["ec_over_time"] = ec
+
+    import geopandas as gpd
+
+    geom = study.geometry.union_all()
+    x0, y0, x1, y1 = geom.bounds
+    xm = (x0 + x1) / 2
+    halves = gpd.GeoDataFrame(
+        {"region": ["west half", "east half"]},
+        geometry=[
+            geom.intersection(shapely.box(x0, y0, xm, y1)),
+            geom.intersection(shapely.box(xm, y0, x1, y1)),
+        ],
+        crs=study.crs,
+    )
+    pas = layers["forest_2011"]
+    rows = []
+    for method in ("edge", "centroid"):
+        for fractions in ("exact", "makurhini"):
+            t = protconn_by_region(
+                pas,
+                halves,
+                region_column="region",
+                distances_km=[10],
+                transboundary_buffer_km=10,
+                distance_method=method,
+                fractions=fractions,
+            )
+            t.insert(1, "distances", method)
+            t.insert(2, "fractions", fractions)
+            rows.append(t)
+    keep = [
+        "region",
+        "distances",
+        "fractions",
+        "Prot",
+        "ProtConn",
+        "ProtConn_Prot",
+        "ProtConn_Within",
+        "ProtConn_Contig",
+        "ProtConn_Trans",
+        "ProtConn_Unprot",
+    ]
+    out["protconn"] = pd.concat(rows, ignore_index=True)[keep]
+    return out
 
 
 #: FRAGSTATS prints 4 decimals: agreement means within half a unit of the last digit.

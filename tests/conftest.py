@@ -32,6 +32,27 @@ def reference_dir() -> Path:
     return path
 
 
+def realdata_root() -> Path:
+    """Folder of the real open data (``../shared/realdata`` by default).
+
+    ``GPEC_REALDATA_DIR`` points elsewhere. Read in place, never copied.
+    """
+    env = os.environ.get("GPEC_REALDATA_DIR")
+    return Path(env) if env else ROOT.parent / "shared" / "realdata"
+
+
+@pytest.fixture(scope="session")
+def realdata_dir() -> Path:
+    """Path of the real data folder; skips the test with the reason when absent."""
+    path = realdata_root()
+    if not path.is_dir():
+        pytest.skip(
+            f"real data not found at {path}: set GPEC_REALDATA_DIR to the folder holding "
+            "habitat_nodes.gpkg, vegetation_patches.gpkg and forest_*.gpkg to run these tests"
+        )
+    return path
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     """The repository root."""

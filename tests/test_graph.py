@@ -23,6 +23,7 @@ from gpec_teach.graph import (
     patch_graph_from_polygons,
     patch_graph_from_raster,
     patch_importance,
+    patch_points,
     pc_numerator,
     probability_of_connectivity,
     to_networkx,
@@ -434,13 +435,62 @@ def test_patch_graph_from_polygons_edge_and_centroid():
     assert np.isinf(near.distances[0, 2])
 
 
-def test_patch_graph_from_polygons_uses_point_on_surface_for_c_shapes():
-    # a U-shaped patch: its centroid lies outside, so a point on the surface is used
+def test_inside_centroid_uses_point_on_surface_for_c_shapes():
+    # a U-shaped patch: its centroid lies outside, so "inside_centroid" (Makurhini
+    # 2021 and later) uses a point on the surface; "centroid" keeps the plain centroid.
+    # (Before issue 15, distance="centroid" silently did the former.)
     u_shape = Polygon([(0, 0), (300, 0), (300, 300), (200, 300), (200, 100), (100, 100),
                        (100, 300), (0, 300)])  # fmt: skip
     frame = gpd.GeoDataFrame(geometry=[u_shape, box(1000, 0, 1100, 100)], crs="EPSG:3035")
-    g = patch_graph_from_polygons(frame, distance="centroid")
+    g = patch_graph_from_polygons(frame, distance="inside_centroid")
+    assert g.distance_method == "inside_centroid"
     assert u_shape.contains(gpd.points_from_xy([g.points[0, 0]], [g.points[0, 1]])[0])
+    alias = patch_graph_from_polygons(frame, distance="point_on_surface")
+    np.testing.assert_array_equal(alias.distances, g.distances)
+    # plain centroid of the U: bottom bar 300 x 100 (30 000 m2, centre y 50) and two
+    # legs 100 x 200 (20 000 m2 each, centre y 200): y = (1.5e6 + 2 * 4e6) / 70 000
+    # = 135.714; x = 150 by symmetry, inside the notch (100 < x < 200, y > 100).
+    plain = patch_graph_from_polygons(frame, distance="centroid")
+    np.testing.assert_allclose(plain.points[0], [150.0, 9.5e6 / 70_000])
+    assert not u_shape.contains(gpd.points_from_xy([150.0], [9.5e6 / 70_000])[0])
+    # distance to the square centred at (1050, 50)
+    assert plain.distances[0, 1] == pytest.approx(np.hypot(900.0, 9.5e6 / 70_000 - 50.0))
+
+
+def test_centroid_conventions_hand_worked_l_shape():
+    # L-shape: 300 x 100 bar plus a 100 x 200 bar on its left end (area 5 ha).
+    # Plain centroid: x = (30 000 * 150 + 20 000 * 50) / 50 000 = 110, y = (30 000 * 50
+    # + 20 000 * 200) / 50 000 = 110: outside (x > 100 and y > 100).
+    # GEOS interior point: scan line y = (100 + 300) / 2 = 200 (halfway between the
+    # vertex heights around the box middle 150); inside segment x in [0, 100] -> (50, 200).
+    ell = Polygon([(0, 0), (300, 0), (300, 100), (100, 100), (100, 300), (0, 300)])
+    square = box(500, 0, 600, 100)  # centroid (550, 50), inside
+    frame = gpd.GeoDataFrame({"id": [7, 9]}, geometry=[ell, square], crs="EPSG:3035")
+    np.testing.assert_allclose(patch_points(frame, method="centroid"), [[110, 110], [550, 50]])
+    np.testing.assert_allclose(
+        patch_points(frame, method="inside_centroid"), [[50, 200], [550, 50]]
+    )
+    plain = patch_graph_from_polygons(frame, distance="centroid", id_column="id")
+    inside = patch_graph_from_polygons(frame, distance="inside_centroid", id_column="id")
+    assert plain.distances[0, 1] == pytest.approx(np.hypot(440.0, 60.0))  # 444.07 m
+    assert inside.distances[0, 1] == pytest.approx(np.hypot(500.0, 150.0))  # 522.02 m
+    # PC with D = 1000 m: p = 0.5 ** (d / 1000); PCnum = 25 + 1 + 2 * 5 * 1 * p
+    for g, d in ((plain, np.hypot(440.0, 60.0)), (inside, np.hypot(500.0, 150.0))):
+        out = probability_of_connectivity(g, distance=1000.0)
+        assert out["PCnum"] == pytest.approx(26.0 + 10.0 * 0.5 ** (d / 1000.0))
+    # the default is the plain centroid
+    assert patch_graph_from_polygons(frame).distance_method == "centroid"
+
+
+def test_patch_points_errors():
+    with pytest.raises(ValueError, match="method must be one of 'centroid', 'edge'"):
+        patch_points([box(0, 0, 1, 1)], method="middle")
+    with pytest.raises(ValueError, match="Got method='edge'"):
+        patch_points([box(0, 0, 1, 1)], method="edge")
+    with pytest.raises(ValueError, match="patches is empty"):
+        patch_points([])
+    with pytest.raises(TypeError, match="non-empty shapely"):
+        patch_points([None])
 
 
 def test_patch_graph_from_raster_matches_polygons():
@@ -626,3 +676,16 @@ def test_error_unknown_options_list_allowed_values():
         ec_change_from_new_link(g, 9, 1, link_distance=0, distance=KM)
     with pytest.raises(ValueError, match="landscape_area must be at least the total"):
         probability_of_connectivity(g, distance=KM, landscape_area=1.0)
+
+
+def test_polygon_ids_missing_column_raises_and_none_keys_to_the_index():
+    # issue 15: no silent renumbering; id_column=None keys the patches to the index
+    frame = gpd.GeoDataFrame(
+        {"Id": [12, 4]}, geometry=[box(0, 0, 100, 100), box(300, 0, 400, 100)], crs="EPSG:3035"
+    ).set_axis(["west", "east"])
+    with pytest.raises(ValueError, match=r"Got id_column='id'; columns are \['Id', 'geometry'\]"):
+        patch_graph_from_polygons(frame, id_column="id")
+    assert patch_graph_from_polygons(frame).ids.tolist() == ["west", "east"]
+    assert patch_graph_from_polygons(frame, id_column="Id").ids.tolist() == [12, 4]
+    df = patch_importance(patch_graph_from_polygons(frame, id_column="Id"), distance=KM)
+    assert df.index.tolist() == [12, 4]

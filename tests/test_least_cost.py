@@ -622,3 +622,60 @@ def test_geographic_crs_warns_with_named_class():
 def test_unknown_neighbors_option():
     with pytest.raises(ValueError, match="neighbors must be one of 8, 4. Got neighbors=6"):
         LC.cost_distance(np.ones((2, 2)), (0, 0), neighbors=6)
+
+
+# ------------------------------------------------- polygon ids: no silent renumbering
+def _three_square_patches(**columns):
+    # 1 x 5 row of 100 m cells (x 0-500); squares over cells 0, 2 and 4
+    geoms = [box(0, 0, 100, 100), box(200, 0, 300, 100), box(400, 0, 500, 100)]
+    return gpd.GeoDataFrame(columns, geometry=geoms, crs="EPSG:3035")
+
+
+def test_polygon_ids_come_from_the_id_column_not_the_row_order():
+    # regression (issue 15): results must carry the user's ids, so merging back on them
+    # attaches each value to the right patch. Resistance 1, 3, 1, 1, 1 per 100 m cell:
+    # cell 0 -> cell 2 costs 100 (1 + 3) / 2 + 100 (3 + 1) / 2 = 400; cell 2 -> cell 4: 200.
+    r = georef([[1.0, 3.0, 1.0, 1.0, 1.0]])
+    patches = _three_square_patches(code=[30, 10, 20])  # ids not in row order
+    d, ids = LC.least_cost_distance_matrix(r, patches, id_column="code")
+    assert ids.tolist() == [10, 20, 30]
+    frame = LC.least_cost_distance_matrix(r, patches, id_column="code").to_frame()
+    assert frame.loc[30, 10] == pytest.approx(400.0)  # cells 0 and 2
+    assert frame.loc[10, 20] == pytest.approx(200.0)  # cells 2 and 4
+    assert frame.loc[30, 20] == pytest.approx(600.0)
+    alloc = LC.cost_allocation(r, patches, id_column="code")
+    assert np.asarray(alloc).ravel().tolist()[0] == 30
+    assert np.asarray(alloc).ravel().tolist()[4] == 20
+    net = LC.corridor_network(r, patches, id_column="code", pairs="all")
+    pairs = {(int(a), int(b)) for a, b in zip(net.links["core1"], net.links["core2"], strict=True)}
+    assert pairs <= {(10, 20), (10, 30), (20, 30)} and (10, 20) in pairs
+
+
+def test_missing_id_column_raises_and_lists_the_columns():
+    r = georef([[1.0, 3.0, 1.0, 1.0, 1.0]])
+    patches = _three_square_patches(Id=[3, 1, 2], name=["a", "b", "c"])
+    msg = r"has no column id_column='id'.*Columns: \['Id', 'name'\].*id_column=None"
+    with pytest.raises(ValueError, match=msg):
+        LC.least_cost_distance_matrix(r, patches)  # default id_column="id"
+    with pytest.raises(ValueError, match=r"cores has no column id_column='code'"):
+        LC.corridor_network(r, patches, id_column="code")
+    with pytest.raises(ValueError, match=r"sources has no column id_column='id'"):
+        LC.cost_allocation(r, patches)
+
+
+def test_id_column_none_keys_results_to_the_index():
+    r = georef([[1.0, 3.0, 1.0, 1.0, 1.0]])
+    patches = _three_square_patches().set_axis([7, 5, 9])
+    d, ids = LC.least_cost_distance_matrix(r, patches, id_column=None)
+    assert ids.tolist() == [5, 7, 9]
+    frame = LC.least_cost_distance_matrix(r, patches, id_column=None).to_frame()
+    assert frame.loc[7, 5] == pytest.approx(400.0)  # row 0 (index 7) to row 1 (index 5)
+    alloc = np.asarray(LC.cost_allocation(r, patches, id_column=None)).ravel()
+    assert alloc[[0, 2, 4]].tolist() == [7, 5, 9]
+    # a default RangeIndex starts at 0 (background): refused with the fix, not renumbered
+    with pytest.raises(ValueError, match=r"ids \(index \(id_column=None\)\) must be positive"):
+        LC.least_cost_distance_matrix(r, _three_square_patches(), id_column=None)
+    with pytest.raises(ValueError, match=r"ids \(column 'name'\) must be positive integers"):
+        LC.least_cost_distance_matrix(
+            r, _three_square_patches(name=["a", "b", "c"]), id_column="name"
+        )

@@ -643,3 +643,166 @@ def test_no_warning_on_clean_input():
         warnings.simplefilter("error")
         protconn(pas, region_box(0, 0, 50 * KM, 50 * KM))
     assert isinstance(protconn_standard(pas, region_box(0, 0, 50 * KM, 50 * KM)), pd.DataFrame)
+
+
+# ========================================= Makurhini's fractions and centroid distances
+def test_makurhini_fractions_hand_worked_contiguous():
+    # A = 4 and B = 1 touch (d = 0); C = 1 is 2 km from B and 3 km from A; D = 1 km.
+    # p: AB = 1, BC = 0.25, AC = 0.125 but p*_AC = 1 * 0.25 through B.
+    # PCnum = 16 + 1 + 1 + 2 (4 * 1 + 4 * 0.25 + 1 * 0.25) = 28.5.
+    # Exact: Within 18, Contig 8 (pair AB), Unprot 2.5.
+    # Makurhini: blocks {A, B} = 5 and {C} = 1: Prot = sqrt(26 / 28.5),
+    # Within = sqrt(18 / 28.5), Contig = Prot - Within, Unprot = 100 - Prot.
+    d = [[0, 0, 3], [0, 0, 2], [3, 2, 0]]
+    kw = dict(region_area=100, distance=1)
+    exact = protconn_from_matrix([4, 1, 1], d, **kw)
+    mk = protconn_from_matrix([4, 1, 1], d, fractions="makurhini", **kw)
+    assert exact["PCnum"] == pytest.approx(28.5) and mk["PCnum"] == pytest.approx(28.5)
+    assert mk["ProtConn"] == pytest.approx(exact["ProtConn"]) == pytest.approx(np.sqrt(28.5))
+    assert exact["ProtConn_Prot"] == pytest.approx(100 * 26 / 28.5)
+    assert exact["ProtConn_Within"] == pytest.approx(100 * 18 / 28.5)
+    assert exact["ProtConn_Unprot"] == pytest.approx(100 * 2.5 / 28.5)
+    assert mk["ProtConn_Prot"] == pytest.approx(100 * np.sqrt(26 / 28.5))  # 95.51
+    assert mk["ProtConn_Within"] == pytest.approx(100 * np.sqrt(18 / 28.5))  # 79.47
+    assert mk["ProtConn_Contig"] == pytest.approx(100 * (np.sqrt(26 / 28.5) - np.sqrt(18 / 28.5)))
+    assert mk["ProtConn_Trans"] == 0.0
+    assert mk["ProtConn_Unprot"] == pytest.approx(100 - 100 * np.sqrt(26 / 28.5))  # 4.49
+    # the square-root ratios are larger than the exact shares (Prot, Within) ...
+    assert mk["ProtConn_Prot"] > exact["ProtConn_Prot"]
+    assert mk["ProtConn_Within"] > exact["ProtConn_Within"]
+    # ... and nested gives Makurhini's current pair literally: Contig = 100 - Within
+    nested = protconn_from_matrix(
+        [4, 1, 1], d, fractions="makurhini", fraction_units="nested", **kw
+    )
+    assert nested["ProtConn_Within"] == pytest.approx(100 * np.sqrt(18 / 28.5))
+    assert nested["ProtConn_Contig"] == pytest.approx(100 - 100 * np.sqrt(18 / 28.5))
+    region = protconn_from_matrix(
+        [4, 1, 1], d, fractions="makurhini", fraction_units="region", **kw
+    )
+    for key in ("Prot", "Within", "Contig", "Trans", "Unprot"):
+        assert region[f"ProtConn_{key}"] == pytest.approx(
+            mk[f"ProtConn_{key}"] * mk["ProtConn"] / 100
+        )
+
+
+def test_makurhini_fractions_hand_worked_transboundary():
+    # Domestic X = Y = 1 km2, 4 km apart; a transboundary PA T 1 km from each; D = 1 km.
+    # p*_XY = 0.5 * 0.5 = 0.25 through T (direct 0.5**4 = 0.0625).
+    # PCnum = 1 + 1 + 2 * 0.25 = 2.5; without T: 1 + 1 + 2 * 0.0625 = 2.125.
+    # Exact: Within 2 / 2.5 = 80 %, Trans 0.5 / 2.5 = 20 %, Unprot 0.
+    # Makurhini: Prot = Within = sqrt(2 / 2.5) = 89.44 %,
+    # Trans = (sqrt(2.5) - sqrt(2.125)) / sqrt(2.5) = 7.80 %, Unprot = the rest = 2.76 %.
+    d = [[0, 4, 1], [4, 0, 1], [1, 1, 0]]
+    kinds = ["domestic", "domestic", "transboundary"]
+    kw = dict(region_area=50, distance=1, kinds=kinds)
+    exact = protconn_from_matrix([1, 1, 5], d, **kw)
+    mk = protconn_from_matrix([1, 1, 5], d, fractions="makurhini", **kw)
+    assert exact["PCnum"] == pytest.approx(2.5)
+    assert exact["ProtConn_Within"] == pytest.approx(80.0)
+    assert exact["ProtConn_Trans"] == pytest.approx(20.0)
+    assert exact["ProtConn_Unprot"] == pytest.approx(0.0, abs=1e-12)
+    prot = 100 * np.sqrt(2 / 2.5)
+    trans = 100 * (np.sqrt(2.5) - np.sqrt(2.125)) / np.sqrt(2.5)
+    assert mk["ProtConn_Prot"] == pytest.approx(prot)
+    assert mk["ProtConn_Within"] == pytest.approx(prot)
+    assert mk["ProtConn_Contig"] == pytest.approx(0.0, abs=1e-12)
+    assert mk["ProtConn_Trans"] == pytest.approx(trans)
+    assert mk["ProtConn_Unprot"] == pytest.approx(100 - prot - trans)
+    assert mk["ProtConn_Prot"] + mk["ProtConn_Trans"] + mk["ProtConn_Unprot"] == pytest.approx(100)
+
+
+def test_makurhini_fractions_stay_in_range_on_random_landscapes():
+    for seed in range(5):
+        pas = random_pas(25, seed)
+        region = region_box(0, 0, 40 * KM, 40 * KM)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", GPECWarning)
+            r = protconn(pas, region, distance_km=3, fractions="makurhini")
+            e = protconn(pas, region, distance_km=3)
+        assert r["ProtConn"] == pytest.approx(e["ProtConn"])
+        for key in ("Prot", "Within", "Contig", "Trans", "Unprot"):
+            assert 0.0 <= r[f"ProtConn_{key}"] <= 100.0 + 1e-9
+        assert r["ProtConn_Within"] <= r["ProtConn_Prot"] + 1e-9
+        # square roots of shares: Makurhini's Prot is the square root of the exact share
+        assert r["ProtConn_Prot"] == pytest.approx(100 * np.sqrt(e["ProtConn_Prot"] / 100))
+        assert r["ProtConn_Within"] == pytest.approx(100 * np.sqrt(e["ProtConn_Within"] / 100))
+
+
+def test_protconn_centroid_distances_hand_worked():
+    # Two 1 km2 PAs with edges 1 km apart, centres 2 km apart, D = 1 km:
+    # edge: EC = sqrt(1 + 1 + 2 * 0.5) = sqrt(3); centroid: sqrt(1 + 1 + 2 * 0.25) = sqrt(2.5)
+    pas = frame([box(1 * KM, 1 * KM, 2 * KM, 2 * KM), box(3 * KM, 1 * KM, 4 * KM, 2 * KM)])
+    edge = protconn(pas, region_box(), distance_km=1)
+    cen = protconn(pas, region_box(), distance_km=1, distance_method="centroid")
+    inside = protconn(pas, region_box(), distance_km=1, distance_method="inside_centroid")
+    assert edge["EC"] == pytest.approx(np.sqrt(3.0))
+    assert cen["EC"] == pytest.approx(np.sqrt(2.5))
+    assert inside["EC"] == pytest.approx(np.sqrt(2.5))  # squares: centroid inside
+    # one land part: every PA is fully connected through land, Bound = ProtConn
+    # (land nodes keep edge distances, 0 to the PAs on them, as in Makurhini)
+    assert cen["ProtConn_Bound"] == pytest.approx(cen["ProtConn"])
+    table = protconn_standard(pas, region_box(), distances_km=[1], distance_method="centroid")
+    assert table.loc[0, "EC"] == pytest.approx(np.sqrt(2.5))
+
+
+def test_protconn_centroid_distances_keep_contiguity_from_polygons():
+    # Two touching 1 km2 PAs, centres 1 km apart, D = 1 km: p = 0.5 with centroid
+    # distances (not 1), PCnum = 1 + 1 + 2 * 0.5 = 3; the pair still moves through
+    # protected land only, so it is Contig: Within 2 / 3, Contig 1 / 3.
+    pas = frame([box(1 * KM, 1 * KM, 2 * KM, 2 * KM), box(2 * KM, 1 * KM, 3 * KM, 2 * KM)])
+    r = protconn(pas, region_box(), distance_km=1, distance_method="centroid")
+    assert r["PCnum"] == pytest.approx(3.0)
+    assert r["ProtConn_Within"] == pytest.approx(200 / 3)
+    assert r["ProtConn_Contig"] == pytest.approx(100 / 3)
+    mk = protconn(
+        pas, region_box(), distance_km=1, distance_method="centroid", fractions="makurhini"
+    )
+    # one block of 2 km2: sqrt(4) / sqrt(3) > 1, capped at 100 % (Makurhini dissolves
+    # touching PAs into one node first, so its EC is 2 and Prot is 100 %)
+    assert mk["ProtConn_Prot"] == 100.0
+    assert mk["ProtConn_Unprot"] == 0.0
+
+
+def test_protected_area_distances_centroid_conventions():
+    # L-shaped PA (centroid (1.1, 1.1) km outside; interior point (0.5, 2.0) km)
+    # and a 1 km square centred at (5.5, 0.5) km
+    ell = Polygon([(0, 0), (3 * KM, 0), (3 * KM, KM), (KM, KM), (KM, 3 * KM), (0, 3 * KM)])
+    nodes = frame([ell, box(5 * KM, 0, 6 * KM, KM)])
+    plain = protected_area_distances(nodes, method="centroid")
+    inside = protected_area_distances(nodes, method="inside_centroid")
+    assert plain[0, 1] == pytest.approx(np.hypot(4.4, 0.6))
+    assert inside[0, 1] == pytest.approx(np.hypot(5.0, 1.5))
+    assert protected_area_distances(nodes)[0, 1] == pytest.approx(2.0)
+    far = protected_area_distances(nodes, method="centroid", max_distance_km=4)
+    assert np.isinf(far[0, 1])
+
+
+def test_error_unknown_fractions_and_distance_method():
+    pas = frame([box(0, 0, KM, KM)])
+    with pytest.raises(ValueError, match="fractions must be one of 'exact', 'makurhini'"):
+        protconn(pas, region_box(), fractions="sqrt")
+    with pytest.raises(ValueError, match="fractions must be one of 'exact', 'makurhini'"):
+        protconn_from_matrix([1], [[0]], region_area=10, distance=1, fractions="jrc")
+    with pytest.raises(
+        ValueError, match="distance_method must be one of 'edge', 'centroid', 'inside_centroid'"
+    ):
+        protconn(pas, region_box(), distance_method="least_cost")
+    with pytest.raises(ValueError, match="distance_method must be one of"):
+        protconn_standard(pas, region_box(), distance_method="centre")
+    with pytest.raises(ValueError, match="distance_method must be one of"):
+        protconn_by_region(
+            pas, gpd.GeoDataFrame(geometry=region_box(), crs=CRS), distance_method="x"
+        )
+    with pytest.raises(ValueError, match="method must be one of 'edge', 'centroid'"):
+        protected_area_distances(pas, method="middle")
+
+
+def test_clean_protected_areas_ids_missing_column_raises_and_default_keys():
+    # issue 15: a named id column must exist; by default WDPAID, else the index
+    pas = frame([box(0, 0, KM, KM), box(2 * KM, 0, 3 * KM, KM)], NAME=["a", "b"]).set_axis([8, 3])
+    with pytest.raises(ValueError, match=r"id_column='WDPA_PID' is not a column.*NAME"):
+        clean_protected_areas(pas, id_column="WDPA_PID")
+    assert clean_protected_areas(pas)["pa_id"].tolist() == [8, 3]
+    assert clean_protected_areas(pas, id_column="NAME")["pa_id"].tolist() == ["a", "b"]
+    with_wdpa = pas.assign(WDPAID=[555, 777])
+    assert clean_protected_areas(with_wdpa)["pa_id"].tolist() == [555, 777]

@@ -6,6 +6,11 @@ Reads ``makurhini_pc/habitat_nodes_404.csv`` in place from the reference folder 
 ``PC_example_3``): centroid distances, p_ij = exp(d_ij ln(0.5) / 10 000 m), areas in ha,
 landscape area 2 761 373.5 ha. Tolerances follow the published precision (7 significant
 digits for PCnum/EC/PC, 7 decimals for dPC in %).
+
+The last tests rebuild the graph from the real polygons (``../shared/realdata/habitat_nodes.gpkg``)
+and check which centroid convention reproduces the published values: Makurhini 3.0 uses
+a point on the surface for patches whose centroid falls outside them
+(``distance="inside_centroid"``); the plain centroid does not reproduce these values.
 """
 
 from __future__ import annotations
@@ -142,3 +147,62 @@ def test_truncation_variant_dpc_fractions_add_up(nodes):
     # truncation changes dPC of patches 1-10 by less than the published precision allows
     # for a rounding to 4 significant digits of the large ones
     assert df.loc[10, "dPC"] == pytest.approx(PUBLISHED_DPC[10][0], rel=5e-3)
+
+
+# ------------------------------------------------------------ real polygons, two conventions
+@pytest.fixture(scope="module")
+def habitat_polygons(realdata_dir, nodes):
+    import geopandas as gpd
+
+    path = realdata_dir / "habitat_nodes.gpkg"
+    if not path.is_file():
+        pytest.skip(f"habitat_nodes.gpkg not found at {path}")
+    frame = gpd.read_file(path)
+    # the published attribute (area in ha) beside the polygons, matched on Id
+    return frame.merge(nodes[["Id", "area_ha"]], on="Id", how="left", validate="1:1")
+
+
+def _polygon_graph(frame, distance, attribute="area_ha"):
+    from gpec_teach._validation import InvalidGeometryWarning
+    from gpec_teach.graph import patch_graph_from_polygons
+
+    with pytest.warns(InvalidGeometryWarning, match="1 invalid geometries"):
+        return patch_graph_from_polygons(
+            frame,
+            distance=distance,
+            attribute=attribute,
+            id_column="Id",
+            landscape_area=LANDSCAPE_AREA_HA,
+        )
+
+
+def test_inside_centroid_of_real_polygons_reproduces_makurhini(habitat_polygons, nodes):
+    graph = _polygon_graph(habitat_polygons, "inside_centroid")
+    # the points are the published ones (to the 4 decimals of the table)
+    xy = nodes.set_index("Id").loc[graph.ids, ["x_m", "y_m"]].to_numpy()
+    np.testing.assert_allclose(graph.points, xy, atol=1e-4)
+    out = probability_of_connectivity(graph, distance=MEDIAN_DISPERSAL_M)
+    assert out["PCnum"] == pytest.approx(2.136028e11, rel=5e-7)
+    assert out["EC"] == pytest.approx(4.621718e5, rel=5e-7)
+    assert out["PC"] == pytest.approx(2.801281e-2, rel=5e-7)
+    df = patch_importance(graph, distance=MEDIAN_DISPERSAL_M)
+    for pid, (dpc, intra, flux) in PUBLISHED_DPC.items():
+        assert df.loc[pid, "dPC"] == pytest.approx(dpc, abs=6e-8), pid
+        assert df.loc[pid, "dPCintra"] == pytest.approx(intra, abs=6e-8), pid
+        assert df.loc[pid, "dPCflux"] == pytest.approx(flux, abs=6e-8), pid
+    # with the polygon areas instead of the published column (they differ by < 3e-6)
+    areas = _polygon_graph(habitat_polygons, "inside_centroid", attribute="area")
+    got = probability_of_connectivity(areas, distance=MEDIAN_DISPERSAL_M)
+    assert got["PCnum"] == pytest.approx(2.136028e11, rel=1e-5)
+
+
+def test_plain_centroid_of_real_polygons_differs_from_makurhini_3(habitat_polygons):
+    plain = _polygon_graph(habitat_polygons, "centroid")
+    inside = _polygon_graph(habitat_polygons, "inside_centroid")
+    moved = np.hypot(*(plain.points - inside.points).T)
+    # 52 of the 404 patches have their centroid outside; both conventions agree elsewhere
+    assert int((moved > 0).sum()) == 52
+    out = probability_of_connectivity(plain, distance=MEDIAN_DISPERSAL_M)
+    # about 1 % lower PCnum: further than the 7 published digits allow
+    assert out["PCnum"] == pytest.approx(2.114559e11, rel=1e-5)
+    assert abs(out["PCnum"] / 2.136028e11 - 1) > 5e-3

@@ -45,3 +45,36 @@ def test_least_cost_rule_agrees_with_independent_dijkstra():
     table = validation.least_cost_table()
     assert len(table) == 4 and table["agrees"].all(), table
     assert (table["reachable cells"] > 1000).all()
+
+
+@pytest.mark.reference
+def test_makurhini_conventions_on_real_patches(realdata_dir, reference_dir):
+    out = validation.makurhini_conventions(realdata_dir, reference_dir)
+    assert set(out) == {"centroids", "habitat_nodes", "vegetation", "ec_over_time", "protconn"}
+    moved = out["centroids"].set_index("layer")["centroid outside"]
+    assert moved["vegetation_patches"] == 32 and moved["habitat_nodes"] == 52
+    # Makurhini 3.0's published values: reproduced with inside_centroid, not the plain one
+    hn = out["habitat_nodes"]
+    assert hn["inside_centroid agrees"].all(), hn
+    assert not hn["centroid agrees"].any(), hn
+    ec = out["ec_over_time"]
+    assert ec["year"].tolist() == [1993, 2003, 2007, 2011]
+    # edge distances are never longer than centroid distances: EC is larger
+    assert (ec["EC edge (ha)"] >= ec["EC centroid (ha)"]).all()
+    assert (ec["EC centroid (ha)"] <= ec["habitat (ha)"]).all()
+    pc = out["protconn"].set_index(["region", "distances", "fractions"])
+    for region in ("west half", "east half"):
+        for method in ("edge", "centroid"):
+            exact, mk = pc.loc[(region, method, "exact")], pc.loc[(region, method, "makurhini")]
+            assert mk["ProtConn"] == pytest.approx(exact["ProtConn"])
+            # Makurhini's Prot is the square root of the exact share
+            assert mk["ProtConn_Prot"] == pytest.approx(
+                100 * (exact["ProtConn_Prot"] / 100) ** 0.5
+            )
+
+
+def test_absent_realdata_folder_is_explained(monkeypatch, tmp_path):
+    monkeypatch.setenv("GPEC_REALDATA_DIR", str(tmp_path / "nowhere"))
+    assert validation.realdata_dir() is None
+    with pytest.raises(FileNotFoundError, match="set GPEC_REALDATA_DIR"):
+        validation.makurhini_conventions()
