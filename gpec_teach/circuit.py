@@ -1542,7 +1542,7 @@ def _resolve_sources_grounds(src, gnd, policy):
 
 def _check_left(src, gnd, policy):
     for name, arr in (("source", src), ("ground", gnd)):
-        if not np.any(arr > 0):
+        if not np.any(arr != 0):
             raise ValueError(
                 f"No {name} is left after resolving nodes that are both source and ground "
                 f"with policy={policy!r}. Use policy='keepall' or move the {name}s."
@@ -1605,7 +1605,9 @@ def advanced(
     resistance : array_like or xarray.DataArray
         Resistance grid (see :func:`raster_graph`).
     sources : array_like
-        Current injected per cell (A); 0 or NaN = none. Cells of one node add up.
+        Current injected per cell (A); 0 or NaN = none; a negative value withdraws
+        current (as in Circuitscape, where grounds then supply it). Cells of one
+        node add up.
     grounds : array_like
         Ground per cell: a resistance to ground (ohm; 0 = direct ground) when
         ``ground_is="resistance"`` (Circuitscape's default), or a conductance
@@ -1615,7 +1617,7 @@ def advanced(
     direct_grounds : bool, default False
         Tie every ground cell directly to 0 V, whatever its value.
     unit_currents : bool, default False
-        Inject 1 A at every source cell, whatever its value.
+        Inject 1 A at every nonzero source cell, whatever its value.
     policy : {"keepall", "rmvsrc", "rmvgnd", "rmvall"}, default "keepall"
         What to do where a node is both a source and a ground: keep both,
         remove the source, remove the ground, or remove both. A direct ground on a
@@ -1633,7 +1635,7 @@ def advanced(
     Raises
     ------
     ValueError
-        Shapes differ, negative sources or grounds, no source or no ground.
+        Shapes differ, negative grounds, no source or no ground.
 
     References
     ----------
@@ -1664,13 +1666,11 @@ def advanced(
     src_cells = _aligned("sources", sources, grid)
     gnd_cells = _aligned("grounds", grounds, grid, keep_inf=True)
     src_cells = np.where(np.isfinite(src_cells), src_cells, 0.0)
-    if np.any(src_cells < 0):
-        raise ValueError("sources must be non-negative currents (A); found negative cells.")
     has_gnd = ~np.isnan(gnd_cells)
     if np.any(gnd_cells[has_gnd] < 0):
         raise ValueError("grounds must be non-negative; found negative cells.")
     if unit_currents:
-        src_cells = (src_cells > 0).astype(float)
+        src_cells = (src_cells != 0).astype(float)
     with np.errstate(divide="ignore"):
         if direct_grounds:
             gcond = np.where(has_gnd, np.inf, 0.0)
@@ -1686,8 +1686,8 @@ def advanced(
     inf_nodes = np.unique(flat[on][np.isinf(gflat)])
     gnd = np.bincount(flat[on], weights=np.where(np.isinf(gflat), 0.0, gflat), minlength=n)
     gnd[inf_nodes] = np.inf
-    if not np.any(src > 0):
-        raise ValueError("sources has no positive cell on a valid (non-nodata) cell.")
+    if not np.any(src != 0):
+        raise ValueError("sources has no nonzero cell on a valid (non-nodata) cell.")
     if not np.any(gnd > 0):
         raise ValueError("grounds has no ground on a valid (non-nodata) cell.")
     src, gnd = _resolve_sources_grounds(src, gnd, policy)
