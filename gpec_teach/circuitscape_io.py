@@ -24,8 +24,10 @@ from the Python API of :mod:`gpec_teach.circuit`:
 * one-to-all and all-to-one inject (or withdraw) 1 A per focal *id* (a focal
   region is one node), or the id's strength from the variable source file;
 * with an included-pairs file, one-to-all grounds only the ids paired with the
-  source (all-to-one: only they inject), and an id with no pair gets ``-1``;
-  all-to-one reports ``0`` for a solved id and ``-1`` otherwise;
+  source, and an id with no pair gets ``-1`` (and no map); in all-to-one the
+  ids paired with the grounded id inject their strength and the other kept ids
+  1 A, as Circuitscape.jl does; all-to-one reports ``0`` for a solved id and
+  ``-1`` otherwise;
 * advanced mode accepts negative sources and text lists of sources and grounds.
 
 Output files follow Circuitscape.jl's layout and choice of files:
