@@ -11,10 +11,12 @@ The module follows Circuitscape.jl's conventions (Anantharaman et al. 2020), so 
 Circuitscape job gives the same numbers here (see :mod:`gpec_teach.circuitscape_io`):
 
 * **graph**: 8 neighbours (or 4), conductance between neighbours
-  ``1 / mean(r_a, r_b)`` ("average resistance", the Circuitscape 4 desktop default and
-  ours) or ``mean(c_a, c_b)`` ("average conductance", the default of Circuitscape.jl and
-  Omniscape when an ``.ini`` file does not say), diagonal links divided by ``sqrt(2)``; NaN and ``inf``
-  cells are absent; short-circuit regions (polygons) are merged into one node;
+  ``mean(c_a, c_b)`` ("average conductance", :data:`DEFAULT_CONNECTION`: the default of
+  Circuitscape 4, Circuitscape.jl and Omniscape, ``connect_using_avg_resistances =
+  False``) or ``1 / mean(r_a, r_b)`` ("average resistance", ``connection="resistance"``,
+  what a job with ``connect_using_avg_resistances = True`` asks for), diagonal links
+  divided by ``sqrt(2)``; NaN and ``inf`` cells are absent; short-circuit regions
+  (polygons) are merged into one node;
 * **modes**: pairwise, one-to-all, all-to-one, advanced (sources and grounds),
   and network (an edge list instead of a raster);
 * **current maps**: the current through a cell is ``max(inflow, outflow)``: a
@@ -73,6 +75,7 @@ from ._validation import check_choice, check_positive, check_same_crs, describe
 __all__ = [
     "AdvancedResult",
     "ConvergenceError",
+    "DEFAULT_CONNECTION",
     "LaplacianSolver",
     "NetworkAdvancedResult",
     "NetworkPairwiseResult",
@@ -97,6 +100,13 @@ __all__ = [
 #: Below it a sparse LU is faster for several focal points and fits in memory
 #: (about 150 MB of factors for a 390 x 390 grid with 8 neighbours).
 DIRECT_SOLVER_LIMIT = 150_000
+
+#: Default rule for the conductance between neighbouring cells, used by every function
+#: of this package that builds a raster circuit: ``"conductance"`` (average conductance,
+#: ``mean(1/r_a, 1/r_b)``), the default of Circuitscape 4 (``cfg.py``:
+#: ``connect_using_avg_resistances: False``), Circuitscape.jl and Omniscape.jl. Pass
+#: ``connection="resistance"`` for the average-resistance rule, ``1 / mean(r_a, r_b)``.
+DEFAULT_CONNECTION = "conductance"
 
 _SOLVERS = ("auto", "direct", "amg")
 _CONNECTIONS = ("resistance", "conductance")
@@ -422,20 +432,23 @@ def _build_graph(
     grid: Grid, *, values, neighbors, connection, regions, name="resistance"
 ) -> RasterGraph:
     res = _resistance_values(grid, values, regions, name=name)
-    if connection == "conductance" and np.any(res == 0):
-        raise ValueError(
-            "Zero-resistance cells cannot be combined with connection='conductance' "
-            "(their conductance is infinite). Use connection='resistance'."
-        )
     valid = np.isfinite(res)
     nodemap, n_nodes = _lap.build_nodemap(valid, regions)
     if n_nodes == 0:
         raise ValueError(
             f"{name} has no valid cell: every cell is nodata, a barrier or has zero conductance."
         )
-    i, j, g = _lap.build_edges(res, nodemap, neighbors=neighbors, connection=connection)
+    with np.errstate(divide="ignore"):
+        i, j, g = _lap.build_edges(res, nodemap, neighbors=neighbors, connection=connection)
     if not np.all(np.isfinite(g)):
         k = int(np.argmax(~np.isfinite(g)))
+        if connection == "conductance":
+            raise ValueError(
+                f"A zero-resistance cell of a short-circuit region touches a cell outside it "
+                f"(nodes {int(i[k])} and {int(j[k])}): with connection='conductance' (average "
+                "conductance, the default) that link has infinite conductance. Give the cell a "
+                "small positive resistance, or pass connection='resistance'."
+            )
         raise ValueError(
             f"Zero-resistance cells of two different short-circuit regions touch (nodes "
             f"{int(i[k])} and {int(j[k])}): the link between them has infinite conductance. "
@@ -449,7 +462,7 @@ def raster_graph(
     *,
     values: str = "resistance",
     neighbors: int = 8,
-    connection: str = "resistance",
+    connection: str = DEFAULT_CONNECTION,
     short_circuit=None,
 ) -> RasterGraph:
     r"""Build the resistor network (graph) that Circuitscape builds from a raster.
@@ -461,8 +474,8 @@ def raster_graph(
 
         g_{ab} = \frac{1}{w_{ab}} \cdot
         \begin{cases}
-        \dfrac{2}{r_a + r_b} & \text{average resistance (default)}\\[4pt]
-        \dfrac{1/r_a + 1/r_b}{2} & \text{average conductance}
+        \dfrac{1/r_a + 1/r_b}{2} & \text{average conductance (default)}\\[4pt]
+        \dfrac{2}{r_a + r_b} & \text{average resistance}
         \end{cases}
 
     with :math:`r_a` the resistance of cell ``a`` (ohm per cell; the cell size
@@ -479,9 +492,10 @@ def raster_graph(
         Zero resistance is an error unless the cell lies in a short-circuit region.
     neighbors : {8, 4}, default 8
         Connect 8 neighbours (Circuitscape default) or 4.
-    connection : {"resistance", "conductance"}, default "resistance"
-        Average resistance (the Circuitscape 4 desktop default) or average conductance
-        (the Circuitscape.jl and Omniscape default; a `.ini` file states its choice).
+    connection : {"conductance", "resistance"}, default :data:`DEFAULT_CONNECTION` ("conductance")
+        Average conductance (the default of Circuitscape 4, Circuitscape.jl and
+        Omniscape: ``connect_using_avg_resistances = False``) or average resistance
+        (``connect_using_avg_resistances = True``).
     short_circuit : array_like, optional
         Integer labels of short-circuit regions (polygons), same shape; 0 or NaN =
         no region. All cells of a region become one node (zero resistance inside),
@@ -507,14 +521,17 @@ def raster_graph(
 
     Examples
     --------
-    Two cells of resistance 1 and 3: ``g = 2 / (1 + 3) = 0.5``.
+    Two cells of resistance 1 and 4. Average conductance (the default):
+    ``g = (1/1 + 1/4) / 2 = 0.625``; average resistance: ``g = 2 / (1 + 4) = 0.4``.
 
-    >>> g = raster_graph([[1.0, 3.0]])
+    >>> g = raster_graph([[1.0, 4.0]])
     >>> g.n_nodes, g.conductance.tolist()
-    (2, [0.5])
+    (2, [0.625])
+    >>> raster_graph([[1.0, 4.0]], connection="resistance").conductance.tolist()
+    [0.4]
     >>> g.laplacian().toarray()
-    array([[ 0.5, -0.5],
-           [-0.5,  0.5]])
+    array([[ 0.625, -0.625],
+           [-0.625,  0.625]])
     """
     check_choice("values", values, _VALUES)
     check_choice("neighbors", neighbors, (8, 4))
@@ -848,7 +865,7 @@ def pairwise_resistance(
     *,
     values: str = "resistance",
     neighbors: int = 8,
-    connection: str = "resistance",
+    connection: str = DEFAULT_CONNECTION,
     short_circuit=None,
     pairs=None,
     current_maps: bool = True,
@@ -1081,7 +1098,7 @@ def effective_resistance(
     *,
     values: str = "resistance",
     neighbors: int = 8,
-    connection: str = "resistance",
+    connection: str = DEFAULT_CONNECTION,
     short_circuit=None,
     solver: str = "auto",
     rtol: float = 1e-6,
@@ -1230,7 +1247,7 @@ def one_to_all(
     source_strengths=None,
     values: str = "resistance",
     neighbors: int = 8,
-    connection: str = "resistance",
+    connection: str = DEFAULT_CONNECTION,
     short_circuit=None,
     id_maps: bool = False,
     solver: str = "auto",
@@ -1386,7 +1403,7 @@ def all_to_one(
     source_strengths=None,
     values: str = "resistance",
     neighbors: int = 8,
-    connection: str = "resistance",
+    connection: str = DEFAULT_CONNECTION,
     short_circuit=None,
     id_maps: bool = False,
     solver: str = "auto",
@@ -1525,7 +1542,7 @@ def _resolve_sources_grounds(src, gnd, policy):
 
 def _check_left(src, gnd, policy):
     for name, arr in (("source", src), ("ground", gnd)):
-        if not np.any(arr > 0):
+        if not np.any(arr != 0):
             raise ValueError(
                 f"No {name} is left after resolving nodes that are both source and ground "
                 f"with policy={policy!r}. Use policy='keepall' or move the {name}s."
@@ -1565,7 +1582,7 @@ def advanced(
     policy: str = "keepall",
     values: str = "resistance",
     neighbors: int = 8,
-    connection: str = "resistance",
+    connection: str = DEFAULT_CONNECTION,
     short_circuit=None,
     solver: str = "auto",
     rtol: float = 1e-6,
@@ -1588,7 +1605,9 @@ def advanced(
     resistance : array_like or xarray.DataArray
         Resistance grid (see :func:`raster_graph`).
     sources : array_like
-        Current injected per cell (A); 0 or NaN = none. Cells of one node add up.
+        Current injected per cell (A); 0 or NaN = none; a negative value withdraws
+        current (as in Circuitscape, where grounds then supply it). Cells of one
+        node add up.
     grounds : array_like
         Ground per cell: a resistance to ground (ohm; 0 = direct ground) when
         ``ground_is="resistance"`` (Circuitscape's default), or a conductance
@@ -1598,7 +1617,7 @@ def advanced(
     direct_grounds : bool, default False
         Tie every ground cell directly to 0 V, whatever its value.
     unit_currents : bool, default False
-        Inject 1 A at every source cell, whatever its value.
+        Inject 1 A at every nonzero source cell, whatever its value.
     policy : {"keepall", "rmvsrc", "rmvgnd", "rmvall"}, default "keepall"
         What to do where a node is both a source and a ground: keep both,
         remove the source, remove the ground, or remove both. A direct ground on a
@@ -1616,7 +1635,7 @@ def advanced(
     Raises
     ------
     ValueError
-        Shapes differ, negative sources or grounds, no source or no ground.
+        Shapes differ, negative grounds, no source or no ground.
 
     References
     ----------
@@ -1647,13 +1666,11 @@ def advanced(
     src_cells = _aligned("sources", sources, grid)
     gnd_cells = _aligned("grounds", grounds, grid, keep_inf=True)
     src_cells = np.where(np.isfinite(src_cells), src_cells, 0.0)
-    if np.any(src_cells < 0):
-        raise ValueError("sources must be non-negative currents (A); found negative cells.")
     has_gnd = ~np.isnan(gnd_cells)
     if np.any(gnd_cells[has_gnd] < 0):
         raise ValueError("grounds must be non-negative; found negative cells.")
     if unit_currents:
-        src_cells = (src_cells > 0).astype(float)
+        src_cells = (src_cells != 0).astype(float)
     with np.errstate(divide="ignore"):
         if direct_grounds:
             gcond = np.where(has_gnd, np.inf, 0.0)
@@ -1669,8 +1686,8 @@ def advanced(
     inf_nodes = np.unique(flat[on][np.isinf(gflat)])
     gnd = np.bincount(flat[on], weights=np.where(np.isinf(gflat), 0.0, gflat), minlength=n)
     gnd[inf_nodes] = np.inf
-    if not np.any(src > 0):
-        raise ValueError("sources has no positive cell on a valid (non-nodata) cell.")
+    if not np.any(src != 0):
+        raise ValueError("sources has no nonzero cell on a valid (non-nodata) cell.")
     if not np.any(gnd > 0):
         raise ValueError("grounds has no ground on a valid (non-nodata) cell.")
     src, gnd = _resolve_sources_grounds(src, gnd, policy)
@@ -2084,7 +2101,7 @@ def pinch_points(
     cutoff: float | None = None,
     values: str = "resistance",
     neighbors: int = 8,
-    connection: str = "resistance",
+    connection: str = DEFAULT_CONNECTION,
     solver: str = "auto",
     rtol: float = 1e-6,
     maxiter: int = 1000,
@@ -2314,7 +2331,7 @@ def omniscape(
     correct_artifacts: bool = True,
     values: str = "resistance",
     neighbors: int = 8,
-    connection: str = "conductance",
+    connection: str = DEFAULT_CONNECTION,
 ) -> OmniscapeResult:
     r"""Omnidirectional connectivity with Omniscape's moving-window algorithm.
 
@@ -2356,10 +2373,9 @@ def omniscape(
     correct_artifacts : bool, default True
         Apply Omniscape's block-artefact correction when ``block_size > 1``.
     values, neighbors : see :func:`raster_graph`.
-    connection : {"conductance", "resistance"}, default "conductance"
-        Omniscape runs Circuitscape with its code default, average conductance
-        (unlike the pairwise functions here, which default to Circuitscape's GUI
-        choice, average resistance).
+    connection : {"conductance", "resistance"}, default :data:`DEFAULT_CONNECTION` ("conductance")
+        Omniscape runs Circuitscape with its default, average conductance (the
+        default of every circuit function here).
 
     Returns
     -------

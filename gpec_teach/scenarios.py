@@ -65,6 +65,7 @@ import numpy as np
 
 from ._raster import Grid, _is_dataarray, wrap_like
 from ._validation import check_choice, check_positive, check_probability, describe
+from .circuit import DEFAULT_CONNECTION
 
 __all__ = [
     "BudgetChoice",
@@ -520,7 +521,7 @@ def evaluate_actions(
     distance: float | None = None,
     probability: float = 0.5,
     neighbors: int = 8,
-    connection: str = "resistance",
+    connection: str = DEFAULT_CONNECTION,
     solver: str = "auto",
     cellsize: float | None = None,
 ):
@@ -591,8 +592,10 @@ def evaluate_actions(
         :math:`P`, dispersal probability at *distance* (0.5: median distance).
     neighbors : {8, 4}, default 8
         Used by both the circuit and the least-cost measures.
-    connection : {"resistance", "conductance"}, default "resistance"
-        Circuit link rule, see :func:`gpec_teach.circuit.raster_graph`.
+    connection : {"conductance", "resistance"}, default "conductance"
+        Circuit link rule (average conductance, as in Circuitscape, or average
+        resistance), see :data:`gpec_teach.circuit.DEFAULT_CONNECTION` and
+        :func:`gpec_teach.circuit.raster_graph`.
     solver : {"auto", "direct", "amg"}, default "auto"
         Circuit solver, see :class:`gpec_teach.circuit.LaplacianSolver`.
     cellsize : float, optional
@@ -634,11 +637,13 @@ def evaluate_actions(
     in the middle column except a gap in the middle row; the cores are the
     left and right columns (each short-circuited). By symmetry no current runs
     along the wall, so the circuit is three routes in parallel: the gap
-    (``1 + 1`` ohm) and two wall routes (``5 + 5`` ohm each), :math:`R = 1 /
-    (1/2 + 2/10) = 1/0.7 = 1.429` ohm. Restoring the top wall cell to 1 gives
-    :math:`1 / (1/2 + 1/2 + 1/10) = 1/1.1 = 0.909` ohm; the least-cost
-    distance stays 2 (the old gap already held the best path). The conductance
-    gain is ``1.1 - 0.7 = 0.4`` siemens for a cost of 50:
+    (``1 + 1`` ohm) and two wall routes. With average conductance (the
+    default) a link between cells of 1 and 9 has ``g = (1 + 1/9) / 2 = 5/9``
+    siemens, so a wall route is ``2 x 1.8 = 3.6`` ohm and
+    :math:`R = 1 / (1/2 + 2/3.6) = 0.947` ohm. Restoring the top wall cell to 1
+    gives :math:`1 / (1/2 + 1/2 + 1/3.6) = 0.783` ohm; the least-cost distance
+    stays 2 (the old gap already held the best path). The conductance gain is
+    ``1/3.6 = 0.278 - 0.056 = 0.222`` siemens for a cost of 50:
 
     >>> r = np.array([[1, 9, 1], [1, 1, 1], [1, 9, 1]], dtype=float)
     >>> a = np.zeros((3, 3), bool); a[:, 0] = True
@@ -647,10 +652,10 @@ def evaluate_actions(
     >>> t = evaluate_actions(r, {"gap": (gap, 1.0, 50.0)}, core_a=a, core_b=b, neighbors=4)
     >>> t[["action", "effective_resistance", "least_cost_distance", "cost"]].round(3)
          action  effective_resistance  least_cost_distance  cost
-    0  baseline                 1.429                  2.0   0.0
-    1       gap                 0.909                  2.0  50.0
+    0  baseline                 0.947                  2.0   0.0
+    1       gap                 0.783                  2.0  50.0
     >>> round(float(t.loc[1, "gain_effective_conductance_per_cost"]), 6)
-    0.008
+    0.004444
     """
     ev = _Evaluator(
         resistance,
@@ -696,7 +701,7 @@ def evaluate_combination(
     distance: float | None = None,
     probability: float = 0.5,
     neighbors: int = 8,
-    connection: str = "resistance",
+    connection: str = DEFAULT_CONNECTION,
     solver: str = "auto",
     cellsize: float | None = None,
 ):

@@ -526,7 +526,7 @@ def corridor_and_current(
     (array([[0., 0., 0., 0.]]), array([[1., 1., 1., 1.]]), 3.0, 3.0)
     """
     from ._raster import wrap_like
-    from .circuit import pairwise_resistance
+    from .circuit import DEFAULT_CONNECTION, pairwise_resistance
     from .least_cost import _engine, _finish_cwd, _nlcc, _unreachable
     from .scenarios import _Evaluator
 
@@ -540,7 +540,7 @@ def corridor_and_current(
         distance=None,
         probability=0.5,
         neighbors=neighbors,
-        connection="resistance",
+        connection=DEFAULT_CONNECTION,
         solver=solver,
         cellsize=cellsize,
     )

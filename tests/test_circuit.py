@@ -28,10 +28,42 @@ def test_conductance_rules_hand_worked():
     # cells r = 1 and 3 side by side:
     #   average resistance: 1 / ((1 + 3) / 2) = 0.5
     #   average conductance: (1/1 + 1/3) / 2 = 2/3
-    g = C.raster_graph([[1.0, 3.0]])
+    g = C.raster_graph([[1.0, 3.0]], connection="resistance")
     assert g.conductance.tolist() == [0.5]
     g = C.raster_graph([[1.0, 3.0]], connection="conductance")
     assert g.conductance[0] == pytest.approx(2 / 3)
+
+
+def test_default_connection_is_average_conductance():
+    # Circuitscape 4 (cfg.py: connect_using_avg_resistances False), Circuitscape.jl and
+    # Omniscape average the conductances; so does every function here by default.
+    assert C.DEFAULT_CONNECTION == "conductance"
+    # r = 1 and 4: (1/1 + 1/4) / 2 = 0.625 S (average resistance would give 2/5 = 0.4)
+    assert C.raster_graph([[1.0, 4.0]]).conductance.tolist() == [0.625]
+    # strip r = 1, 4, 1 with 4 neighbours: two links of 1 / 0.625 = 1.6 ohm in series
+    assert C.effective_resistance([[1.0, 4.0, 1.0]], (0, 0), (0, 2), neighbors=4) == (
+        pytest.approx(3.2)
+    )
+    # every public function that takes the option defaults to the same constant
+    import inspect
+
+    from gpec_teach import scenarios
+
+    functions = [
+        C.raster_graph,
+        C.pairwise_resistance,
+        C.effective_resistance,
+        C.one_to_all,
+        C.all_to_one,
+        C.advanced,
+        C.pinch_points,
+        C.omniscape,
+        scenarios.evaluate_actions,
+        scenarios.evaluate_combination,
+    ]
+    for func in functions:
+        default = inspect.signature(func).parameters["connection"].default
+        assert default == C.DEFAULT_CONNECTION, func.__name__
 
 
 def test_diagonal_links_divided_by_sqrt2():
@@ -77,11 +109,15 @@ def test_conductance_input_equals_inverse_resistance():
 
 # ------------------------------------------------------------ textbook circuits
 def test_series_resistors_strip():
-    # 1 x 3 strip r = 1, 3, 5 with 4 neighbours: links of (1+3)/2 = 2 and
-    # (3+5)/2 = 4 ohm in series -> 6 ohm
-    assert C.effective_resistance([[1.0, 3.0, 5.0]], (0, 0), (0, 2), neighbors=4) == (
+    # 1 x 3 strip r = 1, 3, 5 with 4 neighbours, average resistance: links of
+    # (1+3)/2 = 2 and (3+5)/2 = 4 ohm in series -> 6 ohm
+    r = [[1.0, 3.0, 5.0]]
+    assert C.effective_resistance(r, (0, 0), (0, 2), neighbors=4, connection="resistance") == (
         pytest.approx(6.0)
     )
+    # average conductance (the default): links of 1 / ((1 + 1/3) / 2) = 1.5 and
+    # 1 / ((1/3 + 1/5) / 2) = 3.75 ohm in series -> 5.25 ohm
+    assert C.effective_resistance(r, (0, 0), (0, 2), neighbors=4) == pytest.approx(5.25)
 
 
 def test_parallel_resistors_network():
@@ -240,7 +276,9 @@ def test_points_in_one_region_have_zero_resistance():
     r[0, 1] = 0.0  # zero resistance is fine inside a short-circuit region
     regions = np.zeros((3, 4), int)
     regions[0, :3] = 1
-    out = C.pairwise_resistance(r, [(0, 0), (0, 2), (2, 3)], short_circuit=regions)
+    out = C.pairwise_resistance(
+        r, [(0, 0), (0, 2), (2, 3)], short_circuit=regions, connection="resistance"
+    )
     assert out.resistances.loc[1, 2] == 0.0
     assert out.resistances.loc[1, 3] == pytest.approx(out.resistances.loc[2, 3])
 
@@ -512,8 +550,11 @@ def test_error_negative_resistance():
 def test_error_zero_resistance_outside_region():
     with pytest.raises(ValueError, match="zero-resistance cell"):
         C.raster_graph([[1.0, 0.0]])
-    g = C.raster_graph([[1.0, 0.0, 0.0]], short_circuit=[[0, 1, 1]])
+    g = C.raster_graph([[1.0, 0.0, 0.0]], short_circuit=[[0, 1, 1]], connection="resistance")
     assert g.n_nodes == 2
+    # average conductance: the link from a zero-resistance cell has infinite conductance
+    with pytest.raises(ValueError, match="with connection='conductance'.*infinite conductance"):
+        C.raster_graph([[1.0, 0.0, 0.0]], short_circuit=[[0, 1, 1]])
 
 
 def test_error_focal_outside_grid():
@@ -595,7 +636,7 @@ def test_no_warning_on_plain_arrays():
 def test_error_touching_zero_resistance_regions():
     regions = [[1, 2]]
     with pytest.raises(ValueError, match="Give the touching regions one label"):
-        C.raster_graph([[0.0, 0.0]], short_circuit=regions)
+        C.raster_graph([[0.0, 0.0]], short_circuit=regions, connection="resistance")
 
 
 def test_amg_singular_laplacian_with_components_and_isolated_cells():

@@ -1,11 +1,13 @@
-"""Validation against Circuitscape.jl's own test cases (../shared/reference/circuitscape).
+"""Validation against Circuitscape.jl's own test suite (../shared/reference/circuitscape_suite).
 
-Every expected file in ``output_verify`` is compared with what ``run_ini`` writes
-for the matching ``.ini`` job, the way Circuitscape's test suite compares them:
-resistances element-wise within 1e-3 (sqrt of its tol 1e-6); grids and current
-tables by the sum of squared differences below 1e-6 (tables keyed by node ids,
-a missing entry counting as 0, since Circuitscape omits zero currents). The
-reference files are read in place, never copied into this repository.
+Every job of ``input/`` is run unchanged with ``run_ini``, and every expected file of
+``output_verify`` that Circuitscape.jl itself writes for that job is compared with ours
+the way Circuitscape.jl's tests compare them: resistances element-wise within 1e-3 (sqrt
+of its tol 1e-6); grids and current/voltage tables by the sum of squared differences
+below 1e-6 (tables keyed by node ids, a missing entry counting as 0). Expected files that
+Circuitscape.jl no longer writes (``*_curmap_max``, maps a job does not ask for) are not
+compared, as in Circuitscape.jl (``validation.circuitscape_jl_writes``). The reference
+files are read in place, never copied into this repository.
 """
 
 from __future__ import annotations
@@ -18,39 +20,46 @@ import numpy as np
 import pytest
 
 from gpec_teach.circuitscape_io import read_ascii_grid, read_ini, run_ini
-from gpec_teach.validation import compare_circuitscape_output
+from gpec_teach.validation import circuitscape_jl_writes, compare_circuitscape_output
 
 pytestmark = pytest.mark.reference
 
+SUITE = "circuitscape_suite"
 
-def _reference_root() -> Path:
+
+def _suite() -> Path:
     env = os.environ.get("GPEC_REFERENCE_DIR")
     root = Path(env) if env else Path(__file__).resolve().parents[2] / "shared" / "reference"
-    return root / "circuitscape"
+    return root / SUITE
 
 
-def _expected_files() -> list[str]:
-    folder = _reference_root() / "output_verify"
-    if not folder.is_dir():
-        return ["<reference folder absent>"]
-    return sorted(p.name for p in folder.iterdir() if p.suffix != ".ini")
-
-
-def _case_of(filename: str) -> str:
-    return filename.split("_", 1)[0]
+def _compared_files() -> list[tuple[str, str]]:
+    """``(job .ini relative to the suite, expected file name)`` for every compared file."""
+    root = _suite()
+    if not (root / "output_verify").is_dir():
+        return [("<reference folder absent>", "")]
+    cases = []
+    for ini in sorted(root.glob("input/**/*.ini")):
+        job = read_ini(ini, base_dir=root)
+        unpaired = job.unpaired_ids()
+        for e in sorted((root / "output_verify").glob(f"{job.name}_*")):
+            suffix = e.name[len(job.name) + 1 :]
+            if e.suffix != ".ini" and circuitscape_jl_writes(
+                job.options, suffix, unpaired_ids=unpaired
+            ):
+                cases.append((str(ini.relative_to(root)), e.name))
+    return cases
 
 
 @cache
-def _run_case(case: str, out_dir: str, solver: str = "auto"):
-    root = _reference_root()
-    inis = sorted(root.glob(f"input/**/{case}.ini"))
-    assert inis, f"no .ini for case {case} under {root / 'input'}"
-    return run_ini(inis[0], base_dir=root, write=True, output_dir=out_dir, solver=solver)
+def _run_job(ini: str, out_dir: str, solver: str = "auto"):
+    root = _suite()
+    return run_ini(root / ini, base_dir=root, write=True, output_dir=out_dir, solver=solver)
 
 
 @pytest.fixture(scope="module")
-def out_dir(tmp_path_factory) -> str:
-    return str(tmp_path_factory.mktemp("circuitscape_out"))
+def out_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("circuitscape_suite_out")
 
 
 def _compare(expected: Path, ours: Path) -> None:
@@ -61,41 +70,51 @@ def _compare(expected: Path, ours: Path) -> None:
         assert value < tol, f"{expected.name}: {measure} {value:.3e} >= {tol:g}"
 
 
-@pytest.mark.parametrize("filename", _expected_files())
-def test_output_matches_circuitscape(reference_dir, out_dir, filename):
-    folder = reference_dir / "circuitscape" / "output_verify"
+@pytest.mark.parametrize(("ini", "filename"), _compared_files())
+def test_output_matches_circuitscape(reference_dir, out_root, ini, filename):
+    folder = reference_dir / SUITE / "output_verify"
     if not folder.is_dir():
-        pytest.skip(f"{folder} is absent: the Circuitscape reference cases are not installed")
-    result = _run_case(_case_of(filename), out_dir)
-    written = {p.name: p for p in result.files.values()}
-    assert filename in written, f"run_ini did not write {filename}; wrote {sorted(written)}"
-    _compare(folder / filename, written[filename])
+        pytest.skip(f"{folder} is absent: Circuitscape.jl's test suite is not installed")
+    out_dir = out_root / ini.replace("/", "_")
+    result = _run_job(ini, str(out_dir))
+    written = {p.name.rsplit(".", 1)[0]: p for p in result.files.values()}
+    stem = filename.rsplit(".", 1)[0]
+    assert stem in written, f"run_ini did not write {filename}; wrote {sorted(written)}"
+    _compare(folder / filename, written[stem])
 
 
-def test_every_reference_case_has_expected_outputs(reference_dir):
-    root = reference_dir / "circuitscape"
+def test_every_job_of_the_suite_is_compared(reference_dir):
+    root = reference_dir / SUITE
     if not root.is_dir():
         pytest.skip(f"{root} is absent")
-    cases = sorted(p.stem for p in root.glob("input/**/*.ini"))
-    assert cases, "no .ini job found"
-    expected = {_case_of(n) for n in _expected_files()}
-    assert set(cases) == expected
+    inis = {str(p.relative_to(root)) for p in root.glob("input/**/*.ini")}
+    assert len(inis) >= 41
+    compared = {ini for ini, _ in _compared_files()}
+    assert compared == inis
 
 
-@pytest.mark.parametrize("case", ["sgVerify2", "sgVerify5", "oneToAllVerify2", "sgNetworkVerify1"])
-def test_amg_solver_gives_the_same_resistances(reference_dir, tmp_path, case):
+@pytest.mark.parametrize(
+    "ini",
+    [
+        "input/raster/pairwise/2/sgVerify2.ini",
+        "input/raster/pairwise/5/sgVerify5.ini",
+        "input/raster/one_to_all/2/oneToAllVerify2.ini",
+        "input/raster/all_to_one/12/allToOneVerify12.ini",
+        "input/network/sgNetworkVerify1.ini",
+    ],
+)
+def test_amg_solver_gives_the_same_resistances(reference_dir, tmp_path, ini):
     """Forcing the multigrid solver reproduces the direct-solver results."""
-    root = reference_dir / "circuitscape"
-    if not root.is_dir():
-        pytest.skip(f"{root} is absent")
-    direct = _run_case(case, str(tmp_path / "d"), "direct")
-    amg = _run_case(case, str(tmp_path / "a"), "amg")
+    if not (reference_dir / SUITE).is_dir():
+        pytest.skip(f"{reference_dir / SUITE} is absent")
+    direct = _run_job(ini, str(tmp_path / "d"), "direct")
+    amg = _run_job(ini, str(tmp_path / "a"), "amg")
     np.testing.assert_allclose(amg.resistances, direct.resistances, atol=1e-6)
 
 
 def test_hand_checkable_values_sgverify2(reference_dir, tmp_path):
     """README facts: R(1,2)=0 (one polygon), R(4,5)=0.75, cum map [6 6 8 7 4; 0 0 0 1 1]."""
-    root = reference_dir / "circuitscape"
+    root = reference_dir / SUITE
     if not root.is_dir():
         pytest.skip(f"{root} is absent")
     out = run_ini(root / "input/raster/pairwise/2/sgVerify2.ini", base_dir=root)
@@ -108,7 +127,7 @@ def test_hand_checkable_values_sgverify2(reference_dir, tmp_path):
 
 
 def test_disconnected_pairs_are_minus_one_sgverify6(reference_dir):
-    root = reference_dir / "circuitscape"
+    root = reference_dir / SUITE
     if not root.is_dir():
         pytest.skip(f"{root} is absent")
     job = read_ini(root / "input/raster/pairwise/6/sgVerify6.ini", base_dir=root)
@@ -171,7 +190,7 @@ def test_text_point_list_matches_array_call(tmp_path):
         output_file="out/job.out",
     )
     out = run_ini(ini, write=True)
-    ref = C.pairwise_resistance(r, [(0, 0), (2, 3), (1, 2)])
+    ref = C.pairwise_resistance(r, [(0, 0), (2, 3), (1, 2)], connection="resistance")
     np.testing.assert_allclose(out.resistances[1:, 1:], ref.resistances.to_numpy())
     cum, _ = read_ascii_grid(tmp_path / "out" / "job_cum_curmap.asc")
     assert np.isnan(cum[1, 1])  # nodata cell written as -9999
@@ -232,7 +251,9 @@ def test_mask_reclass_and_conductance_habitat(tmp_path):
         connect_using_avg_resistances="True",
     )
     cond = np.array([[1, 1, 1, 2], [1, 2, 2, 2], [1, np.nan, 1, 1]], dtype=float)
-    ref = C.effective_resistance(cond, (0, 0), (2, 3), values="conductance")
+    ref = C.effective_resistance(
+        cond, (0, 0), (2, 3), values="conductance", connection="resistance"
+    )
     assert run_ini(ini).resistances[1, 2] == pytest.approx(ref)
 
 
@@ -256,7 +277,7 @@ def test_raster_advanced_ini(tmp_path):
         output_file="adv.out",
     )
     out = run_ini(ini, write=True)
-    ref = C.advanced(r, src, gnd)
+    ref = C.advanced(r, src, gnd, connection="resistance")
     np.testing.assert_allclose(out.grids["voltmap"], np.nan_to_num(ref.voltage))
     assert (tmp_path / "adv_curmap.asc").exists()
 
@@ -293,5 +314,123 @@ def test_ini_errors(tmp_path):
     with pytest.raises(ValueError, match="network data supports the pairwise and advanced"):
         run_ini(ini)
     (tmp_path / "bad.asc").write_text("ncols 2\nnrows 2\ncellsize 1\n1 2 3\n")
-    with pytest.raises(ValueError, match="expected 2 x 2 = 4 values"):
+    with pytest.raises(ValueError, match="bad.asc could not be read as a raster"):
         read_ascii_grid(tmp_path / "bad.asc")
+
+
+# ------------------------------ Circuitscape.jl semantics of run_ini (issue 15, no reference)
+STRIP = {"ncols": 4, "nrows": 1, "xllcorner": 0.0, "yllcorner": 0.0, "cellsize": 1.0}
+
+
+def _strip_job(folder: Path, points, scenario, **options) -> Path:
+    write_ascii_grid(folder / "r.asc", [[1.0, 1.0, 1.0, 1.0]], STRIP)
+    write_ascii_grid(folder / "p.asc", [points], STRIP)
+    opts = {
+        "scenario": scenario,
+        "habitat_file": "r.asc",
+        "point_file": "p.asc",
+        "connect_four_neighbors_only": "True",
+        "output_file": "out.out",
+        **options,
+    }
+    return _ini(folder, **opts)
+
+
+def test_all_to_one_injects_one_amp_per_focal_id_not_per_cell(tmp_path):
+    # strip of four 1-ohm cells; id 1 = cells 0 and 1 (a focal region), id 2 = cell 3.
+    # Ground 2: id 1 injects 1 A (not 2 A) through the links 1-2 and 2-3: 1 A in cells 2, 3.
+    ini = _strip_job(tmp_path, [1, 1, 0, 2], "all-to-one", write_cur_maps="True")
+    out = run_ini(ini)
+    np.testing.assert_allclose(out.grids["curmap_2"][0, 2:], [1.0, 1.0])
+    assert out.resistances.tolist() == [[1.0, 0.0], [2.0, 0.0]]  # solved ids report 0
+
+
+def test_one_to_all_grounds_only_paired_ids_and_unpaired_is_minus_one(tmp_path):
+    # ids 1, 2, 3 on cells 0, 1, 3; pairs file links 1-3 only. One-to-all from 1 grounds
+    # only 3: R = 3 links of 1 ohm = 3 ohm (grounding 2 too would give 1 ohm); 2 -> -1.
+    (tmp_path / "pairs.txt").write_text("mode include\n1 3\n2 0\n")
+    ini = _strip_job(
+        tmp_path,
+        [1, 2, 0, 3],
+        "one_to_all",  # Circuitscape.jl's other spelling
+        use_included_pairs="True",
+        included_pairs_file="pairs.txt",
+    )
+    out = run_ini(ini)
+    assert out.resistances.tolist() == [[1.0, 3.0], [2.0, -1.0], [3.0, 3.0]]
+    # all-to-one: solved ids report 0, the unpaired id -1 (not 0)
+    ini = _strip_job(
+        tmp_path,
+        [1, 2, 0, 3],
+        "all-to-one",
+        use_included_pairs="True",
+        included_pairs_file="pairs.txt",
+    )
+    assert run_ini(ini).resistances[:, 1].tolist() == [0.0, -1.0, 0.0]
+
+
+def test_focal_point_on_nodata_is_kept_with_minus_one(tmp_path):
+    write_ascii_grid(tmp_path / "r.asc", [[1.0, 1.0, float("nan"), 1.0]], STRIP)
+    write_ascii_grid(tmp_path / "p.asc", [[1, 2, 3, 0]], STRIP)
+    ini = _ini(
+        tmp_path,
+        scenario="pairwise",
+        habitat_file="r.asc",
+        point_file="p.asc",
+        connect_four_neighbors_only="True",
+    )
+    # 1-2: one 1-ohm link; 3 sits on nodata: kept, -1 (the Python API raises instead)
+    assert run_ini(ini).resistances.tolist() == [
+        [0.0, 1.0, 2.0, 3.0],
+        [1.0, 0.0, 1.0, -1.0],
+        [2.0, 1.0, 0.0, -1.0],
+        [3.0, -1.0, -1.0, 0.0],
+    ]
+    with pytest.raises(ValueError, match="lies on a nodata"):
+        C.pairwise_resistance([[1.0, 1.0, float("nan"), 1.0]], [(0, 0), (0, 2)])
+
+
+def test_advanced_negative_sources_and_text_lists(tmp_path):
+    # +2 A at cell 0, -1 A at cell 3 (withdrawn), cell 1 tied directly to ground (0 ohm):
+    # 2 A flow 0 -> 1 (v0 = 2 V); 1 A flows 1 -> 2 -> 3 (v3 = -2 V).
+    write_ascii_grid(tmp_path / "r.asc", [[1.0, 1.0, 1.0, 1.0]], STRIP)
+    (tmp_path / "s.txt").write_text("2 0.5 0.5\n-1 3.5 0.5\n")  # value x y (cell centres)
+    (tmp_path / "g.txt").write_text("0 1.5 0.5\n")
+    ini = _ini(
+        tmp_path,
+        scenario="advanced",
+        habitat_file="r.asc",
+        source_file="s.txt",
+        ground_file="g.txt",
+        connect_four_neighbors_only="True",
+        write_volt_maps="True",
+    )
+    np.testing.assert_allclose(run_ini(ini).grids["voltmap"], [[2.0, 0.0, -1.0, -2.0]])
+
+
+def test_geotiff_input_and_output_keep_the_crs(tmp_path):
+    rasterio = pytest.importorskip("rasterio")
+    from rasterio.crs import CRS
+
+    from gpec_teach.circuitscape_io import read_raster, write_raster
+
+    header = {**STRIP, "crs": CRS.from_epsg(32633)}
+    write_raster(tmp_path / "r", [[1.0, 1.0, 1.0, 1.0]], header, fmt="tif")
+    write_raster(tmp_path / "p", [[1, 0, 0, 2]], header, fmt="tif")
+    base = {
+        "scenario": "pairwise",
+        "habitat_file": "r.tif",
+        "point_file": "p.tif",
+        "connect_four_neighbors_only": "True",
+        "write_cur_maps": "True",
+    }
+    out = run_ini(_ini(tmp_path, output_file="a.out", **base), write=True)
+    assert out.resistances[1, 2] == pytest.approx(3.0)
+    assert (tmp_path / "a_cum_curmap.prj").exists()  # ASCII output with its CRS
+    out = run_ini(_ini(tmp_path, output_file="b.out", write_as_tif="True", **base), write=True)
+    path = out.files["cum_curmap"]
+    assert path.suffix == ".tif"
+    values, back = read_raster(path)
+    assert back["crs"] == CRS.from_epsg(32633)
+    np.testing.assert_allclose(values, [[1.0, 1.0, 1.0, 1.0]])
+    assert rasterio is not None

@@ -36,7 +36,7 @@ def test_08_1_expected_matches_a_dense_solve():
 
 def test_08_1_hints():
     assert "8 neighbours" in check("08.1", n08._er_5x5(neighbors=8)).message
-    assert "average-conductance" in check("08.1", n08._er_5x5(connection="conductance")).message
+    assert "average-resistance" in check("08.1", n08._er_5x5(connection="resistance")).message
     assert "series sum" in check("08.1", 8.0).message
     assert check("08.1", _lookup("08.1").expected()).correct
 

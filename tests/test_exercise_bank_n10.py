@@ -12,18 +12,24 @@ from gpec_teach.exercises import _lookup, check
 
 
 def test_tiny_grid_of_the_notebook_matches_the_hand_computation():
-    # 5 rows in parallel, each two links of (1 + 9) / 2 = 5 ohm: R = 10 / 5 = 2 ohm.
-    # One row opened to 1: 1 / (4 / 10 + 1 / 2) = 1 / 0.9 ohm; LCD 10 -> 2 (cell size 1).
+    # Average resistance: 5 rows in parallel, each two links of (1 + 9) / 2 = 5 ohm:
+    # R = 10 / 5 = 2 ohm. One row opened to 1: 1 / (4 / 10 + 1 / 2) = 1 / 0.9 ohm;
+    # LCD 10 -> 2 (cell size 1).
     tiny = np.ones((5, 5))
     tiny[:, 2] = 9.0
     a = np.zeros((5, 5), bool)
     a[:, :2] = True
     b = np.zeros((5, 5), bool)
     b[:, 3:] = True
-    t = evaluate_actions(tiny, {"open": ([(2, 2)], 1.0)}, core_a=a, core_b=b, neighbors=4)
+    opened = {"open": ([(2, 2)], 1.0)}
+    t = evaluate_actions(tiny, opened, core_a=a, core_b=b, neighbors=4, connection="resistance")
     assert t["effective_resistance"].tolist() == pytest.approx([2.0, 1 / 0.9], rel=1e-6)
     assert t["least_cost_distance"].tolist() == pytest.approx([10.0, 2.0])
     assert t.loc[1, "delta_effective_resistance_pct"] == pytest.approx(-400 / 9, rel=1e-6)
+    # Average conductance (the default): a 1-9 link is 1 / ((1 + 1/9) / 2) = 1.8 ohm, a row
+    # 3.6 ohm, R = 3.6 / 5 = 0.72 ohm; one row opened: 1 / (4 / 3.6 + 1 / 2) = 1 / (29 / 18).
+    t = evaluate_actions(tiny, opened, core_a=a, core_b=b, neighbors=4)
+    assert t["effective_resistance"].tolist() == pytest.approx([0.72, 18 / 29], rel=1e-6)
 
 
 def test_10_1_expected_matches_a_direct_circuit_solve():

@@ -55,7 +55,7 @@ def barrier_grid():
 
 
 def nx_resistance(r, a, b):
-    """Independent reference: 4-neighbour grid graph, cores contracted, networkx."""
+    """Independent reference: 4-neighbour grid graph (average resistance), cores contracted."""
     nr, nc = r.shape
     G = nx.Graph()
 
@@ -163,7 +163,9 @@ def test_ladder_matches_networkx():
     # north underpass: 5/8 + 1 + 1 + 5/8 = 3.25 ohm (ladder reduction)
     r, a, b = barrier_grid()
     acts = {"north": ([(0, 2)], 1.0), "middle": ([(1, 2)], 4.0), "south": ([(2, 2)], 2.0)}
-    t = evaluate_actions(r, acts, core_a=a, core_b=b, neighbors=4).set_index("action")
+    t = evaluate_actions(
+        r, acts, core_a=a, core_b=b, neighbors=4, connection="resistance"
+    ).set_index("action")
     assert t.loc["north", "effective_resistance"] == pytest.approx(3.25)
     for name, (cells, value) in acts.items():
         ref = nx_resistance(apply_action(r, cells, value=value), a, b)

@@ -9,14 +9,29 @@ from gpec_teach import validation
 
 @pytest.mark.reference
 def test_every_circuitscape_output_agrees(reference_dir):
+    """The appendix table covers every job of Circuitscape.jl's suite, and all agree."""
+    suite = reference_dir / "circuitscape_suite"
+    if not suite.is_dir():
+        pytest.skip(f"{suite} is absent")
     table = validation.circuitscape_table(reference_dir)
-    expected = [
-        p
-        for p in (reference_dir / "circuitscape" / "output_verify").iterdir()
-        if p.suffix != ".ini"
-    ]
-    assert len(table) == len(expected)
+    inis = {str(p.relative_to(suite / "input")) for p in suite.glob("input/**/*.ini")}
+    assert set(table["job"]) == inis and len(inis) >= 41
+    assert set(table["measure"]) == {"max |difference|", "sum of squared differences"}
     assert table["agrees"].all(), table[~table["agrees"]]
+
+
+def test_circuitscape_jl_writes_rule():
+    pairwise = {"scenario": "pairwise", "write_cur_maps": "True", "write_volt_maps": "False"}
+    assert validation.circuitscape_jl_writes(pairwise, "curmap_1_2.asc")
+    assert not validation.circuitscape_jl_writes(pairwise, "voltmap_1_2.asc")
+    assert not validation.circuitscape_jl_writes(pairwise, "curmap_max.asc")  # never written
+    cum_only = {**pairwise, "write_cum_cur_map_only": "True"}
+    assert not validation.circuitscape_jl_writes(cum_only, "curmap_1_2.asc")
+    assert validation.circuitscape_jl_writes(cum_only, "cum_curmap.asc")
+    one = {"scenario": "one-to-all", "write_cum_cur_map_only": "True"}
+    assert validation.circuitscape_jl_writes(one, "curmap_3.asc")  # per-id maps still written
+    assert not validation.circuitscape_jl_writes(one, "curmap_3.asc", unpaired_ids={3})
+    assert not validation.circuitscape_jl_writes({"scenario": "advanced"}, "resistances.out")
 
 
 @pytest.mark.reference

@@ -43,8 +43,11 @@ EX3_PAIR = (2, 3)  # Belhills - Savanna Plains
 NEW_ROAD = "R13"  # Korvi - Lunde, opened 2015
 
 
-def _er_5x5(*, neighbors: int = 4, connection: str = "resistance") -> float:
-    from ..circuit import effective_resistance
+def _er_5x5(*, neighbors: int = 4, connection: str | None = None) -> float:
+    """Effective resistance of the exercise; *connection* defaults to the package default."""
+    from ..circuit import DEFAULT_CONNECTION, effective_resistance
+
+    connection = DEFAULT_CONNECTION if connection is None else connection
 
     return effective_resistance(GRID_5X5, EX1_A, EX1_B, neighbors=neighbors, connection=connection)
 
@@ -115,9 +118,9 @@ register(
                 "pass neighbors=4 (the default is 8, as in Circuitscape).",
             ),
             (
-                lambda a, e: _close(a, _er_5x5(connection="conductance")),
-                "That is the average-conductance rule. Keep the default "
-                "connection='resistance' (average resistance).",
+                lambda a, e: _close(a, _er_5x5(connection="resistance")),
+                "That is the average-resistance rule. Keep the default "
+                "connection='conductance' (average conductance, as in Circuitscape).",
             ),
             (
                 lambda a, e: _close(a, 8.0, 1e-6) or _close(a, 4.0, 1e-6),
