@@ -24,7 +24,7 @@ PYTEST_ARGS ?=
 NBVAL_ARGS  := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
                --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts=-ra
 
-.PHONY: help venv book test test-unit test-notebooks test-book test-site lab bench data lock kit clean
+.PHONY: help venv book test test-unit test-wheel test-notebooks test-book test-site lab bench data lock kit clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -50,7 +50,7 @@ book: $(STAMP)  ## Set everything up and build the site into _build/html (self-c
 
 test: $(STAMP)  ## Run every test: unit, doctests, reference cases, notebooks, book build (-W), site
 	@set -e; report=""; \
-	for phase in test-unit test-notebooks test-book test-site; do \
+	for phase in test-unit test-wheel test-notebooks test-book test-site; do \
 	  t0=$$(date +%s); $(MAKE) --no-print-directory $$phase; \
 	  report="$$report\n  $$phase: $$(( $$(date +%s) - t0 )) s"; \
 	done; \
@@ -58,6 +58,9 @@ test: $(STAMP)  ## Run every test: unit, doctests, reference cases, notebooks, b
 
 test-unit: $(STAMP)  ## Unit tests, doctests, curriculum structure, data and reference cases
 	$(AGG) $(PY) -m pytest $(PYTEST_ARGS)
+
+test-wheel: $(STAMP)  ## Build the wheel, install it (not editable) in a fresh venv: doctests, check() per notebook
+	$(PY) .ci/test_wheel.py
 
 test-notebooks: $(STAMP)  ## Execute every notebook with nbval (compares the cells tagged nbval-check-output)
 	$(PY) -m pytest $(NBVAL_ARGS) notebooks
