@@ -382,7 +382,12 @@ def test_pinch_points_from_normalised_corridor_and_cutoff():
 
 # ------------------------------------------------------------------------ omniscape
 def test_omniscape_matches_manual_moving_window():
-    # independent check: one advanced() run per target on the clipped window
+    # independent check: one advanced() run per target on the clipped window.
+    # Omniscape.jl's rule: the window spans rows max(ty - radius, 0) .. ty + radius;
+    # the source switched off is the one at the window's nominal centre (radius cells
+    # from its first row and column), which is the target itself except near the top
+    # and left edges; a source left on the grounded target is dropped (policy rmvsrc)
+    # after the shares are computed.
     r = random_grid((6, 7), 13)
     s = random_grid((6, 7), 14, low=0.0, high=1.0)
     radius = 2
@@ -393,11 +398,15 @@ def test_omniscape_matches_manual_moving_window():
         for tx in range(7):
             circle = np.hypot(yy - ty, xx - tx) <= radius
             src = np.where(circle, s, 0.0)
-            src[ty, tx] = 0.0
+            cy, cx = max(ty - radius, 0) + radius, max(tx - radius, 0) + radius
+            if cy < 6 and cx < 7:
+                src[cy, cx] = 0.0
             src *= s[ty, tx] / src.sum()
             gnd = np.full_like(r, NAN)
             gnd[ty, tx] = 0.0
-            adv = C.advanced(np.where(circle, r, NAN), src, gnd, connection="conductance")
+            adv = C.advanced(
+                np.where(circle, r, NAN), src, gnd, connection="conductance", policy="rmvsrc"
+            )
             cum += np.nan_to_num(adv.current)
     np.testing.assert_allclose(out.cumulative_current, cum, rtol=1e-9)
 
