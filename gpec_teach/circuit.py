@@ -2521,8 +2521,10 @@ def omniscape(
         With False, absent cells keep their values (0 current, and the flow
         potential of the uniform landscape).
     precision : {"double", "single"}, default "double"
-        ``"single"`` rounds the inputs to float32, solves and sums in float32 and
-        returns float32 maps (less memory, about 7 significant digits).
+        ``"single"`` rounds the inputs to float32 and returns float32 maps, as
+        Omniscape.jl's ``precision = single`` does; the solves and sums stay in
+        float64 here (float32 voltages would lose digits in the differences that
+        give the currents), so the maps are the double-precision ones rounded.
 
     Returns
     -------
@@ -2605,7 +2607,7 @@ def omniscape(
         res = res.astype(np.float32).astype(np.float64)
         src = src.astype(np.float32)
         layers = [(p.astype(np.float32), t.astype(np.float32), c) for p, t, c in layers]
-    return _omniscape_run(
+    result = _omniscape_run(
         grid,
         res,
         src,
@@ -2619,8 +2621,19 @@ def omniscape(
         neighbors=neighbors,
         connection=connection,
         mask_nodata=mask_nodata,
-        dtype=dtype,
+        dtype=np.float64,
     )
+    if dtype is np.float64:
+        return result
+    maps = {
+        name: None if value is None else value.astype(dtype)
+        for name, value in (
+            ("cumulative_current", result.cumulative_current),
+            ("flow_potential", result.flow_potential),
+            ("normalized_current", result.normalized_current),
+        )
+    }
+    return OmniscapeResult(n_targets=result.n_targets, **maps)
 
 
 def _omniscape_run(
