@@ -504,8 +504,8 @@ def _read_raster(path: Path, key: str) -> _Raster:
     import rasterio
     from rasterio.errors import RasterioIOError
 
-    try:
-        with rasterio.open(path) as src:
+    try:  # ASCII grids as float64: GDAL reads them as float32 unless told
+        with rasterio.Env(AAIGRID_DATATYPE="Float64"), rasterio.open(path) as src:
             band = src.read(1, masked=True)
             values = np.ma.filled(band.astype(np.float64), np.nan)
             return _Raster(values, src.transform, src.crs)
