@@ -420,7 +420,12 @@ def test_pinch_points_from_normalised_corridor_and_cutoff():
 
 # ------------------------------------------------------------------------ omniscape
 def test_omniscape_matches_manual_moving_window():
-    # independent check: one advanced() run per target on the clipped window
+    # independent check: one advanced() run per target on the clipped window.
+    # Omniscape.jl's rule: the window spans rows max(ty - radius, 0) .. ty + radius;
+    # the source switched off is the one at the window's nominal centre (radius cells
+    # from its first row and column), which is the target itself except near the top
+    # and left edges; a source left on the grounded target is dropped (policy rmvsrc)
+    # after the shares are computed.
     r = random_grid((6, 7), 13)
     s = random_grid((6, 7), 14, low=0.0, high=1.0)
     radius = 2
@@ -431,11 +436,15 @@ def test_omniscape_matches_manual_moving_window():
         for tx in range(7):
             circle = np.hypot(yy - ty, xx - tx) <= radius
             src = np.where(circle, s, 0.0)
-            src[ty, tx] = 0.0
+            cy, cx = max(ty - radius, 0) + radius, max(tx - radius, 0) + radius
+            if cy < 6 and cx < 7:
+                src[cy, cx] = 0.0
             src *= s[ty, tx] / src.sum()
             gnd = np.full_like(r, NAN)
             gnd[ty, tx] = 0.0
-            adv = C.advanced(np.where(circle, r, NAN), src, gnd, connection="conductance")
+            adv = C.advanced(
+                np.where(circle, r, NAN), src, gnd, connection="conductance", policy="rmvsrc"
+            )
             cum += np.nan_to_num(adv.current)
     np.testing.assert_allclose(out.cumulative_current, cum, rtol=1e-9)
 
@@ -625,6 +634,50 @@ def test_error_omniscape_options():
         C.omniscape(np.ones((5, 5)), np.ones((5, 5)), radius=0)
     with pytest.raises(ValueError, match="sources must be non-negative"):
         C.omniscape(np.ones((5, 5)), -np.ones((5, 5)), radius=2)
+
+
+def test_error_omniscape_new_options():
+    ones = np.ones((5, 5))
+    with pytest.raises(ValueError, match="buffer must be a non-negative integer"):
+        C.omniscape(ones, ones, radius=2, buffer=-1)
+    with pytest.raises(ValueError, match="precision must be one of 'double', 'single'"):
+        C.omniscape(ones, ones, radius=2, precision="half")
+    with pytest.raises(TypeError, match="conditions must be an OmniscapeCondition"):
+        C.omniscape(ones, ones, radius=2, conditions="temperature")
+    with pytest.raises(TypeError, match="conditions\\[0\\] must be an OmniscapeCondition"):
+        C.omniscape(ones, ones, radius=2, conditions=[ones])
+    bad = C.OmniscapeCondition(ones, comparison="near")
+    with pytest.raises(ValueError, match="comparison must be one of 'within', 'equal'"):
+        C.omniscape(ones, ones, radius=2, conditions=bad)
+    with pytest.raises(ValueError, match="lower \\(1\\) must not exceed upper"):
+        C.omniscape(ones, ones, radius=2, conditions=C.OmniscapeCondition(ones, lower=1))
+    with pytest.raises(ValueError, match="must have the shape of the resistance grid"):
+        C.omniscape(ones, ones, radius=2, conditions=C.OmniscapeCondition(np.ones((2, 2))))
+
+
+def test_omniscape_conditions_buffer_and_single_precision():
+    rng = np.random.default_rng(7)
+    r = rng.uniform(1, 10, (9, 9))
+    s = rng.uniform(0, 1, (9, 9))
+    base = C.omniscape(r, s, radius=3, flow_potential=False)
+    # a condition every source meets changes nothing; one no source meets removes all
+    same = C.OmniscapeCondition(np.zeros((9, 9)), lower=-1, upper=1)
+    out = C.omniscape(r, s, radius=3, flow_potential=False, conditions=same)
+    np.testing.assert_allclose(out.cumulative_current, base.cumulative_current, rtol=1e-12)
+    split = np.where(np.arange(9) < 5, 0.0, 10.0)[None, :] * np.ones((9, 1))
+    none = C.OmniscapeCondition(split, future=np.full((9, 9), 5.0), comparison="equal")
+    assert C.omniscape(r, s, radius=3, flow_potential=False, conditions=none).n_targets == 0
+    # a buffer adds resistance cells around the circle: more paths, same targets
+    wide = C.omniscape(r, s, radius=3, buffer=2, flow_potential=False)
+    assert wide.n_targets == base.n_targets
+    assert not np.allclose(wide.cumulative_current, base.cumulative_current)
+    single = C.omniscape(r, s, radius=3, precision="single")
+    assert single.cumulative_current.dtype == np.float32
+    np.testing.assert_allclose(
+        single.cumulative_current,
+        C.omniscape(r.astype(np.float32), s.astype(np.float32), radius=3).cumulative_current,
+        rtol=1e-6,
+    )
 
 
 def test_no_warning_on_plain_arrays():
