@@ -62,6 +62,7 @@ def main() -> None:
     dist = WORK / "dist"
     run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
         "-w", dist, ROOT)
+    shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools' scratch folder
     wheel = next(dist.glob("gpec_teach-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     source = {
