@@ -1413,9 +1413,10 @@ def all_to_one(
 ) -> OneToAllResult:
     r"""All-to-one mode: current from all focal cells into each focal id in turn.
 
-    For each focal id ``t``, ``t`` is grounded and every other focal *cell*
-    injects its strength (1 A by default; a focal region of ``k`` cells injects
-    ``k`` times its strength, as in Circuitscape). Within the component of ``t``:
+    For each focal id ``t``, ``t`` is grounded and every other focal *id*
+    injects its strength (1 A by default), as Circuitscape does: a focal region
+    of several cells is one node (its cells are shorted) and injects its
+    strength once, not once per cell. Within the component of ``t``:
 
     .. math:: L_{(t)} v = \sum_{p \ne t} I_p e_p,
 
@@ -1460,10 +1461,8 @@ def all_to_one(
     comp = _lap.components(lap)
     nodes = np.array([node_of[f] for f in ids])
     basis = _PairwiseBasis(lap, comp, nodes, **opts)
-    # injection per node: strength per focal cell (cells of one id share its node)
-    inject = {}
-    for fid in ids:
-        inject[fid] = strength[fid] * len(foc[fid])
+    # injection per focal id (the cells of one id share its node), as in Circuitscape
+    inject = {fid: strength[fid] for fid in ids}
     cum = np.zeros(n)
     mx = np.zeros(n)
     cmaps, vmaps = {}, {}

@@ -745,3 +745,15 @@ def test_amg_on_networks_with_several_components(seed):
     a = C.network_pairwise(edges, focal, solver="amg", rtol=1e-10)
     np.testing.assert_allclose(a.resistances, d.resistances, rtol=1e-7)
     np.testing.assert_allclose(a.cumulative_node_currents, d.cumulative_node_currents, atol=1e-7)
+
+
+def test_all_to_one_injects_one_amp_per_focal_id_not_per_cell():
+    # Regression: a focal region of two cells (id 1) injected 2 A. Circuitscape shorts a
+    # region into one node and injects 1 A per id. Strip of four 1-ohm cells, 4 neighbours,
+    # id 1 = cells 0-1, id 2 = cell 3. Sink at id 2: 1 A flows from the region through
+    # cell 2 into cell 3, so the current map reads 1 A at cells 2 and 3 (the ground).
+    from gpec_teach.circuit import all_to_one
+
+    out = all_to_one(np.ones((1, 4)), np.array([[1, 1, 0, 2]]), neighbors=4, id_maps=True)
+    assert out.current_maps[2][0, 2] == pytest.approx(1.0)
+    assert out.current_maps[2][0, 3] == pytest.approx(1.0)
