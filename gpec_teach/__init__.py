@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 # Public name -> submodule that defines it. Submodules are imported on first access.
 _EXPORTS: dict[str, str] = {
     "check_environment": "checkup",
+    "allow_geographic": "_validation",
     "check": "exercises",
     "list_exercises": "exercises",
     "answer_key": "exercises",

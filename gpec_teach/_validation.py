@@ -10,14 +10,15 @@ User-facing message templates live here, in one place, so they can be reviewed
 from __future__ import annotations
 
 import numbers
-import warnings
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 import numpy as np
 
 __all__ = [
     "GPECWarning",
-    "GeographicCRSWarning",
+    "allow_geographic",
     "InvalidGeometryWarning",
     "NodataInRangeWarning",
     "as_float_grid",
@@ -33,15 +34,6 @@ __all__ = [
 
 class GPECWarning(UserWarning):
     """Base class of the warnings issued by :mod:`gpec_teach`."""
-
-
-class GeographicCRSWarning(GPECWarning):
-    """Distances or areas were asked for on a geographic (degree) CRS.
-
-    Degrees are not metres: cell sizes, distances and areas computed on a
-    geographic CRS are wrong by a factor that changes with latitude. Reproject
-    to a projected, metric (ideally equal-area) CRS first.
-    """
 
 
 class InvalidGeometryWarning(GPECWarning):
@@ -231,31 +223,74 @@ def check_same_crs(name_a: str, crs_a, name_b: str, crs_b) -> None:
         )
 
 
-def check_projected_crs(name: str, crs, *, error: bool = False) -> None:
-    """Warn (or raise, with ``error=True``) when *crs* is geographic.
+#: Set by :func:`allow_geographic`: distance and area work on a geographic CRS proceeds.
+_ALLOW_GEOGRAPHIC: ContextVar[bool] = ContextVar("gpec_allow_geographic", default=False)
+
+
+@contextmanager
+def allow_geographic():
+    """Let distance and area work run on a geographic (degree) CRS, for those who know.
+
+    By default every function of :mod:`gpec_teach` refuses rasters and vectors in a
+    geographic CRS where it measures distances or areas, because one degree is not a
+    fixed number of metres. Inside this block the check is off, and the results are in
+    degrees (or square degrees): use it only for data whose extent is tiny, or when
+    the degrees are what you want.
+
+    Examples
+    --------
+    >>> with allow_geographic():
+    ...     check_projected_crs("patches", "EPSG:4326")
+    """
+    token = _ALLOW_GEOGRAPHIC.set(True)
+    try:
+        yield
+    finally:
+        _ALLOW_GEOGRAPHIC.reset(token)
+
+
+def check_projected_crs(name: str, crs, *, kind: str = "vector") -> None:
+    """Refuse a geographic *crs* for distance and area work, with the call that fixes it.
+
+    One policy for rasters and vectors: a geographic CRS raises a ``ValueError`` that
+    names the argument and the reprojection call (``.to_crs(...)`` for vectors,
+    ``.rio.reproject(...)`` for rasters), unless the caller is inside
+    :func:`allow_geographic`. A missing CRS is not checked here.
 
     Examples
     --------
     >>> check_projected_crs("patches", "EPSG:3035")
-    >>> check_projected_crs("patches", "EPSG:4326", error=True)
+    >>> check_projected_crs("patches", "EPSG:4326")
     Traceback (most recent call last):
     ...
-    ValueError: patches is in a geographic CRS (EPSG:4326, units of degrees); distances and areas need metres. Reproject first, for example patches.to_crs(...) with a projected, equal-area CRS.
+    ValueError: patches is in a geographic CRS (EPSG:4326, units of degrees); distances and areas need metres. Reproject it first to a projected, preferably equal-area CRS, for example patches = patches.to_crs("EPSG:3035") (Europe; use your country's or a UTM zone's EPSG code). To use degrees on purpose, wrap the call in `with gpec_teach.allow_geographic():`.
+    >>> check_projected_crs("land_cover", "EPSG:4326", kind="raster")
+    Traceback (most recent call last):
+    ...
+    ValueError: land_cover is in a geographic CRS (EPSG:4326, units of degrees); distances and areas need metres. Reproject it first to a projected, preferably equal-area CRS, for example land_cover = land_cover.rio.reproject("EPSG:3035", resampling=Resampling.mode) (Europe; use your country's or a UTM zone's EPSG code; mode for classes, bilinear for continuous values). To use degrees on purpose, wrap the call in `with gpec_teach.allow_geographic():`.
     """
     from pyproj import CRS
 
-    if crs is None:
+    check_choice("kind", kind, ("vector", "raster"))
+    if crs is None or _ALLOW_GEOGRAPHIC.get():
         return
     crs = CRS.from_user_input(crs)
-    if crs.is_geographic:
-        message = (
-            f"{name} is in a geographic CRS ({_crs_label(crs)}, units of degrees); distances "
-            f"and areas need metres. Reproject first, for example {name}.to_crs(...) with a "
-            "projected, equal-area CRS."
+    if not crs.is_geographic:
+        return
+    if kind == "vector":
+        fix = f"{name} = {name}.to_crs(\"EPSG:3035\") (Europe; use your country's or a UTM zone's EPSG code)"
+    else:
+        fix = (
+            f'{name} = {name}.rio.reproject("EPSG:3035", resampling=Resampling.mode) (Europe; '
+            "use your country's or a UTM zone's EPSG code; mode for classes, bilinear for "
+            "continuous values)"
         )
-        if error:
-            raise ValueError(message)
-        warnings.warn(message, GeographicCRSWarning, stacklevel=3)
+    raise ValueError(
+        f"{name} is in a geographic CRS ({_crs_label(crs)}, units of degrees); distances and "
+        f"areas need metres. Reproject it first to a projected, preferably equal-area CRS, "
+        f"for example {fix}. To use degrees on purpose, wrap the call in "
+        "`with gpec_teach.allow_geographic():`."
+    )
 
 
 def _crs_label(crs) -> str:

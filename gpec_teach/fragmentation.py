@@ -147,7 +147,7 @@ def _read_classes(classes, *, cellsize, nodata, name: str = "classes") -> _Lands
             da = da.squeeze(da.dims[0], drop=True)
         template = da
         if hasattr(da, "rio"):
-            check_projected_crs(name, da.rio.crs)
+            check_projected_crs(name, da.rio.crs, kind="raster")
             if nodata is None:
                 nodata = da.rio.nodata
             if cellsize is None:

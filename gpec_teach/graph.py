@@ -852,7 +852,7 @@ def patch_graph_from_polygons(
             "patches has no CRS. Set it with patches.set_crs(...) and reproject to a "
             "projected CRS in metres with patches.to_crs(...)."
         )
-    check_projected_crs("patches", patches.crs, error=True)
+    check_projected_crs("patches", patches.crs)
     if max_distance is not None:
         max_distance = check_positive("max_distance", max_distance)
     geoms = _repair_geometries(patches.geometry.to_numpy(), "patches")
@@ -979,7 +979,7 @@ def patch_graph_from_raster(
         transform = grid.template.rio.transform()
         crs = grid.crs
         if crs is not None:
-            check_projected_crs("labels", crs, error=True)
+            check_projected_crs("labels", crs)
     else:
         c = grid.cellsize
         transform = Affine(c, 0.0, 0.0, 0.0, -c, lab.shape[0] * c)

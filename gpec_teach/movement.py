@@ -178,7 +178,7 @@ def flag_outliers(points, *, max_speed_kmh: float, zero_island: bool = True):
     """
     if points.crs is None:
         raise ValueError("points has no CRS. Set it with points.set_crs(...) first.")
-    check_projected_crs("points", points.crs, error=True)
+    check_projected_crs("points", points.crs)
     limit = check_positive("max_speed_kmh", max_speed_kmh) / 3.6
     reason = pd.Series("", index=points.index, dtype=object)
     empty = points.geometry.is_empty | points.geometry.isna() | points["timestamp"].isna()
@@ -265,7 +265,7 @@ def steps(points):
     [[3000.0, 3.0, 90.0], [4000.0, 4.0, nan]]
     """
     if points.crs is not None:
-        check_projected_crs("points", points.crs, error=True)
+        check_projected_crs("points", points.crs)
     rows = []
     for ind, group in points.groupby("individual", sort=True):
         x, y = group.geometry.x.to_numpy(), group.geometry.y.to_numpy()
@@ -377,7 +377,7 @@ def net_squared_displacement(points):
     >>> net_squared_displacement(pts).tolist()
     [0.0, 25.0]
     """
-    check_projected_crs("points", points.crs, error=True)
+    check_projected_crs("points", points.crs)
     x = points.geometry.x
     y = points.geometry.y
     x0 = x.groupby(points["individual"]).transform("first")

@@ -544,7 +544,7 @@ def _check_frame(frame, name: str):
         )
     if frame.crs is None:
         raise ValueError(f"{name} has no CRS. Set it with {name}.set_crs(...) first.")
-    check_projected_crs(name, frame.crs, error=True)
+    check_projected_crs(name, frame.crs)
     if isinstance(frame, gpd.GeoSeries):
         frame = gpd.GeoDataFrame(geometry=frame)
     return frame

@@ -714,7 +714,7 @@ def burn_lines(
     grid = _unwrap_keep_inf("resistance", resistance)
     _check_resistance_values("resistance", grid.values)
     check_same_crs("resistance", grid.crs, "lines", lines.crs)
-    check_projected_crs("lines", lines.crs, error=True)
+    check_projected_crs("lines", lines.crs)
     geoms = lines.geometry if hasattr(lines, "columns") else lines
     if len(geoms) == 0:
         raise ValueError("lines is empty: it has no feature to burn.")

@@ -13,7 +13,6 @@ import scipy.sparse as sp
 
 from gpec_teach import _laplacian as L
 from gpec_teach import circuit as C
-from gpec_teach._validation import GeographicCRSWarning
 
 NAN = float("nan")
 
@@ -527,9 +526,9 @@ def test_points_in_another_crs_are_an_error():
     assert C.pairwise_resistance(da, ok).resistances.loc[1, 2] > 0
 
 
-def test_geographic_crs_warns():
+def test_geographic_crs_refused():
     da = _dataarray(random_grid((4, 4), 18), crs="EPSG:4326")
-    with pytest.warns(GeographicCRSWarning, match="geographic CRS"):
+    with pytest.raises(ValueError, match=r"geographic CRS.*rio\.reproject"):
         C.effective_resistance(da, (0, 0), (3, 3))
 
 

@@ -639,7 +639,7 @@ def test_error_mismatched_lengths():
 def test_error_geographic_crs_tells_to_reproject():
     frame = gpd.GeoDataFrame(geometry=[box(0, 0, 0.1, 0.1), box(1, 1, 1.1, 1.1)], crs="EPSG:4326")
     with pytest.raises(
-        ValueError, match=r"geographic CRS .* Reproject first, for example patches\.to_crs"
+        ValueError, match=r"geographic CRS .* Reproject it first .* patches = patches\.to_crs"
     ):
         patch_graph_from_polygons(frame)
     with pytest.raises(ValueError, match="has no CRS"):

@@ -17,7 +17,7 @@ from skimage.graph import MCP_Geometric
 
 from gpec_teach import graph as G
 from gpec_teach import least_cost as LC
-from gpec_teach._validation import GeographicCRSWarning
+from gpec_teach._validation import allow_geographic
 
 INF = np.inf
 NAN = np.nan
@@ -613,10 +613,13 @@ def test_crs_mismatch_names_both():
         LC.least_cost_corridor(r, other, (0, 0))
 
 
-def test_geographic_crs_warns_with_named_class():
+def test_geographic_crs_refused_with_the_reprojection_call_and_an_override():
     geo = georef(np.ones((3, 3)), cellsize=0.01, crs="EPSG:4326")
-    with pytest.warns(GeographicCRSWarning, match="geographic CRS"):
+    with pytest.raises(ValueError, match=r"resistance is in a geographic CRS.*rio\.reproject"):
         LC.cost_distance(geo, (0, 0))
+    with allow_geographic():  # the explicit override: degrees on purpose
+        out = LC.cost_distance(geo, (0, 0))
+    assert float(out[0, 1]) == pytest.approx(0.01)
 
 
 def test_unknown_neighbors_option():

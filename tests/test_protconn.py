@@ -519,7 +519,7 @@ def test_error_crs_differ():
 def test_error_geographic_crs():
     pas = gpd.GeoDataFrame(geometry=[box(0, 0, 0.1, 0.1)], crs="EPSG:4326")
     region = gpd.GeoSeries([box(-1, -1, 1, 1)], crs="EPSG:4326")
-    with pytest.raises(ValueError, match="geographic CRS.*Reproject first"):
+    with pytest.raises(ValueError, match="geographic CRS.*Reproject it first"):
         protconn(pas, region)
     with pytest.raises(ValueError, match="geographic CRS"):
         clean_protected_areas(pas)

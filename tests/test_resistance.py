@@ -16,7 +16,7 @@ from shapely.geometry import LineString, Point
 
 from gpec_teach import least_cost as LC
 from gpec_teach import resistance as R
-from gpec_teach._validation import GeographicCRSWarning, NodataInRangeWarning
+from gpec_teach._validation import NodataInRangeWarning
 
 INF = np.inf
 NAN = np.nan
@@ -347,7 +347,7 @@ def test_burn_bad_input():
     with pytest.raises(ValueError, match="how must be one of 'max', 'replace', 'add'"):
         R.burn_lines(base, line, values=5.0, how="min")
     geo = georef(np.ones((3, 3)), cellsize=0.01, crs="EPSG:4326")
-    with pytest.warns(GeographicCRSWarning), pytest.raises(ValueError, match="geographic CRS"):
+    with pytest.raises(ValueError, match="geographic CRS"):
         R.burn_lines(geo, road([(0, 0.005), (0.03, 0.005)], crs="EPSG:4326"), values=5.0)
 
 
@@ -471,7 +471,7 @@ def test_conductance_bad_input_and_geographic_warning():
     with pytest.raises(ValueError, match=r"Got inf"):
         R.conductance_to_resistance([[INF]])
     geo = georef([[1.0, 2.0]], cellsize=0.01, crs="EPSG:4326")
-    with pytest.warns(GeographicCRSWarning, match="geographic CRS"):
+    with pytest.raises(ValueError, match=r"resistance is in a geographic CRS.*rio\.reproject"):
         R.resistance_to_conductance(geo)
     with pytest.raises(ValueError, match="resistance has no valid cell"):
         R.resistance_to_conductance([[NAN, NAN]])
