@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import as_float_grid, check_positive, check_projected_crs
+from ._validation import as_float_grid, check_positive, check_projected_crs, check_same_crs
 
-__all__ = ["Grid", "unwrap", "wrap_like"]
+__all__ = ["Grid", "read_raster", "unwrap", "wrap_like"]
 
 
 @dataclass(frozen=True)
@@ -43,58 +43,152 @@ def _is_dataarray(obj) -> bool:
     return type(obj).__name__ == "DataArray" and hasattr(obj, "dims")
 
 
-def unwrap(name: str, raster, *, cellsize=None, allow_all_nodata: bool = False) -> Grid:
-    """Return a :class:`Grid` from an array or a georeferenced DataArray.
+def _squeeze_band(da):
+    """Drop a leading band dimension of length 1."""
+    if da.ndim == 3 and da.shape[0] == 1:
+        return da.squeeze(da.dims[0], drop=True)
+    return da
+
+
+def read_raster(
+    name: str, raster, *, cellsize=None, require_cellsize: bool = False
+) -> tuple[np.ndarray, object, float, object, object]:
+    """Read the raw values and georeferencing of an array or DataArray (the one adapter).
+
+    Every public function reads its rasters through this function (directly, or
+    through :func:`unwrap` for numeric grids), so the rules are the same everywhere:
+
+    - a DataArray gives its values (a band dimension of length 1 squeezed), its
+      nodata value (``rio.nodata``, else the encoded ``_FillValue``), its CRS and its
+      cell size (from the transform; non-square cells are refused);
+    - a geographic CRS is refused (see :func:`~gpec_teach._validation.check_projected_crs`);
+    - a plain array has no georeferencing: its cell size is *cellsize*; when the
+      function's outputs are in map units (areas, distances, costs), pass
+      ``require_cellsize=True`` and a missing *cellsize* raises, instead of silently
+      using 1.
+
+    Returns
+    -------
+    tuple
+        ``(values, nodata, cellsize, template, crs)``: the raw values (any dtype, not
+        validated), nodata (None for arrays), the cell side, the DataArray (None for
+        arrays) and its CRS (or None).
+
+    Examples
+    --------
+    >>> read_raster("classes", [[1, 2]], cellsize=30)[2]
+    30.0
+    >>> read_raster("classes", [[1, 2]], require_cellsize=True)
+    Traceback (most recent call last):
+    ...
+    TypeError: cellsize is required for a plain array classes: give the cell side in metres, for example cellsize=30.0 for Landsat-based land cover (a georeferenced raster gives it itself).
+    """
+    if _is_dataarray(raster):
+        da = _squeeze_band(raster)
+        nodata = crs = None
+        if hasattr(da, "rio"):
+            nodata = da.rio.nodata
+            if nodata is None:
+                nodata = da.rio.encoded_nodata
+            crs = da.rio.crs
+            check_projected_crs(name, crs, kind="raster")
+            if cellsize is None:
+                try:
+                    xres, yres = da.rio.resolution()
+                except Exception:  # no spatial dims: treated like a plain array below
+                    xres = yres = None
+                if xres is not None:
+                    if not np.isclose(abs(xres), abs(yres), rtol=1e-6):
+                        raise ValueError(
+                            f"{name} has non-square cells ({abs(xres)} x {abs(yres)}). "
+                            "Resample it to square cells first, for example with "
+                            f"{name}.rio.reproject({name}.rio.crs, resolution=...)."
+                        )
+                    cellsize = abs(xres)
+        values, template = np.asarray(da.values), da
+    else:
+        values, nodata, template, crs = np.asarray(raster), None, None, None
+    if cellsize is None:
+        if require_cellsize:
+            raise TypeError(
+                f"cellsize is required for a plain array {name}: give the cell side in metres, "
+                "for example cellsize=30.0 for Landsat-based land cover (a georeferenced "
+                "raster gives it itself)."
+            )
+        cellsize = 1.0
+    return values, nodata, check_positive("cellsize", cellsize), template, crs
+
+
+def unwrap(
+    name: str,
+    raster,
+    *,
+    cellsize=None,
+    require_cellsize: bool = False,
+    keep_inf: bool = False,
+    like: Grid | None = None,
+    allow_all_nodata: bool = False,
+) -> Grid:
+    """Return a numeric :class:`Grid` (float64, nodata as NaN) from an array or DataArray.
 
     Parameters
     ----------
     name : str
         Argument name for error messages.
     raster : array_like or xarray.DataArray
-        A 2-D grid. A DataArray with a leading ``band`` dimension of length 1 is
-        squeezed. Its ``rio.nodata`` (or ``_FillValue``) cells become NaN.
+        A 2-D grid, read by :func:`read_raster`. Its nodata cells become NaN.
     cellsize : float, optional
-        Cell size in map units. Read from the DataArray's transform when not
-        given; 1.0 for plain arrays.
+        Cell size in map units; read from a DataArray's transform when not given.
+    require_cellsize : bool, default False
+        Refuse a plain array without *cellsize* (outputs in map units).
+    keep_inf : bool, default False
+        Keep ``+inf`` cells as ``inf`` (absolute barriers of a resistance surface)
+        instead of turning them into NaN (nodata); ``-inf`` raises.
+    like : Grid, optional
+        A grid this one must match: same shape, and the same CRS when both have one
+        (sources, grounds, masks beside a resistance surface).
     allow_all_nodata : bool, default False
-        Passed to :func:`gpec_teach._validation.as_float_grid`.
+        Accept a grid with no valid cell.
 
     Examples
     --------
     >>> g = unwrap("resistance", [[1.0, 2.0], [3.0, 4.0]], cellsize=100)
     >>> g.cellsize, g.values.shape, g.template is None
     (100.0, (2, 2), True)
+    >>> unwrap("resistance", [[1.0, np.inf]], keep_inf=True).values.tolist()
+    [[1.0, inf]]
+    >>> unwrap("grounds", [[0.0, 1.0, 2.0]], like=g)
+    Traceback (most recent call last):
+    ...
+    ValueError: grounds must have the shape of the resistance grid (2, 2). Got shape (1, 3).
     """
-    if _is_dataarray(raster):
-        da = raster
-        if da.ndim == 3 and da.shape[0] == 1:
-            da = da.squeeze(da.dims[0], drop=True)
-        nodata = None
-        crs = None
-        if hasattr(da, "rio"):
-            nodata = da.rio.nodata
-            if nodata is None:
-                nodata = da.rio.encoded_nodata
-            crs = da.rio.crs
-            if cellsize is None:
-                try:
-                    xres, yres = da.rio.resolution()
-                except Exception:  # no spatial dims: fall back to unit cells
-                    xres = yres = 1.0
-                if not np.isclose(abs(xres), abs(yres), rtol=1e-6):
-                    raise ValueError(
-                        f"{name} has non-square cells ({abs(xres)} x {abs(yres)}). "
-                        "Resample it to square cells first, for example with "
-                        f"{name}.rio.reproject({name}.rio.crs, resolution=...)."
-                    )
-                cellsize = abs(xres)
-        values = as_float_grid(name, da.values, nodata=nodata, allow_all_nodata=allow_all_nodata)
-        check_projected_crs(name, crs, kind="raster")
-        cellsize = check_positive("cellsize", 1.0 if cellsize is None else cellsize)
-        return Grid(values, cellsize, da, crs)
-    values = as_float_grid(name, raster, allow_all_nodata=allow_all_nodata)
-    cellsize = check_positive("cellsize", 1.0 if cellsize is None else cellsize)
-    return Grid(values, cellsize, None, None)
+    raw, nodata, cellsize, template, crs = read_raster(
+        name, raster, cellsize=cellsize, require_cellsize=require_cellsize
+    )
+    if like is not None and crs is not None and like.crs is not None:
+        check_same_crs("resistance", like.crs, name, crs)
+    # barriers (inf) are NaN after as_float_grid: check "no valid cell" after restoring them
+    values = as_float_grid(name, raw, nodata=nodata, allow_all_nodata=allow_all_nodata or keep_inf)
+    if keep_inf and np.issubdtype(raw.dtype, np.floating) and raw.shape == values.shape:
+        if nodata is None or not np.isposinf(nodata):
+            values[np.isposinf(raw)] = np.inf
+        if np.isneginf(raw).any():
+            r, c = np.argwhere(np.isneginf(raw))[0]
+            raise ValueError(
+                f"{name} has -inf at (row, col)=({r}, {c}). Resistance must be positive: "
+                "use np.inf for absolute barriers and NaN for missing cells."
+            )
+    if like is not None and values.shape != like.values.shape:
+        raise ValueError(
+            f"{name} must have the shape of the resistance grid {like.values.shape}. "
+            f"Got shape {values.shape}."
+        )
+    if keep_inf and not allow_all_nodata and np.isnan(values).all():
+        raise ValueError(
+            f"{name} has no valid cell: every cell is nodata. Check the nodata value and "
+            "that the grid covers your study area."
+        )
+    return Grid(values, cellsize, template, crs)
 
 
 def wrap_like(values: np.ndarray, grid: Grid, *, name: str | None = None, nodata=np.nan):

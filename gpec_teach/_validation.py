@@ -26,6 +26,7 @@ __all__ = [
     "check_grid_array",
     "check_positive",
     "check_probability",
+    "check_resistance_values",
     "check_same_crs",
     "check_projected_crs",
     "describe",
@@ -296,3 +297,18 @@ def check_projected_crs(name: str, crs, *, kind: str = "vector") -> None:
 def _crs_label(crs) -> str:
     epsg = crs.to_epsg()
     return f"EPSG:{epsg}" if epsg else crs.name
+
+
+def check_resistance_values(name: str, values: np.ndarray) -> None:
+    """Raise unless every non-NaN value is positive (``inf`` allowed)."""
+    valid = ~np.isnan(values)
+    bad = valid & (values <= 0)
+    if bad.any():
+        r, c = np.argwhere(bad)[0]
+        kind = "zero" if values[r, c] == 0 else "negative"
+        raise ValueError(
+            f"{name} has {int(bad.sum())} cell(s) with zero or negative resistance, first "
+            f"at (row, col)=({r}, {c}) with value {float(values[r, c])!r} ({kind}). Resistance must "
+            "be positive: give the easiest cover a resistance of 1, mark missing cells as "
+            "NaN and absolute barriers as np.inf."
+        )

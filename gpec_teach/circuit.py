@@ -1707,23 +1707,12 @@ def advanced(
 
 
 def _aligned(name, raster, grid: Grid, *, keep_inf: bool = False) -> np.ndarray:
-    if _is_dataarray(raster) and grid.crs is not None:
-        check_same_crs("resistance", grid.crs, name, getattr(raster.rio, "crs", None))
-    if keep_inf:
-        arr = np.asarray(raster.values if _is_dataarray(raster) else raster)
-        if arr.dtype == object or not np.issubdtype(arr.dtype, np.number):
-            raise TypeError(f"{name} must be a numeric 2-D grid. Got {describe(raster)}.")
-        arr = arr.astype(float)
-        if arr.ndim == 3 and arr.shape[0] == 1:
-            arr = arr[0]
-    else:
-        arr = unwrap(name, raster, allow_all_nodata=True).values
-    if arr.shape != grid.values.shape:
-        raise ValueError(
-            f"{name} must have the shape of the resistance grid {grid.values.shape}. "
-            f"Got shape {arr.shape}."
-        )
-    return arr
+    """Read a grid beside the resistance surface (sources, grounds, masks): same shape, CRS.
+
+    Read with the one raster adapter, so its nodata value (``rio.nodata``, even an
+    encoded 0 or -9999) is masked as NaN; ``+inf`` is kept with *keep_inf*.
+    """
+    return unwrap(name, raster, like=grid, keep_inf=keep_inf, allow_all_nodata=True).values
 
 
 # ============================================================================ network

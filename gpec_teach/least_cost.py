@@ -52,9 +52,14 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._raster import Grid, _is_dataarray, wrap_like
-from ._validation import check_choice, check_positive, check_same_crs, describe
-from .resistance import _check_resistance_values, _unwrap_keep_inf
+from ._raster import Grid, _is_dataarray, unwrap, wrap_like
+from ._validation import (
+    check_choice,
+    check_positive,
+    check_resistance_values,
+    check_same_crs,
+    describe,
+)
 
 __all__ = [
     "CorridorNetwork",
@@ -81,8 +86,8 @@ CWD_CACHE_BYTES = 256 * 2**20
 
 # ===================================================================== grid helpers
 def _resistance_grid(resistance, cellsize) -> Grid:
-    grid = _unwrap_keep_inf("resistance", resistance, cellsize=cellsize)
-    _check_resistance_values("resistance", grid.values)
+    grid = unwrap("resistance", resistance, cellsize=cellsize, keep_inf=True)
+    check_resistance_values("resistance", grid.values)
     if not np.isfinite(grid.values).any():
         raise ValueError(
             "resistance has no passable cell: every valid cell is an absolute barrier (inf)."

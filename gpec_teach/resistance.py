@@ -54,6 +54,7 @@ from ._validation import (
     check_choice,
     check_positive,
     check_projected_crs,
+    check_resistance_values,
     check_same_crs,
     describe,
 )
@@ -78,61 +79,6 @@ _BOUNDARY = ("expand", "trim")
 
 
 # ===================================================================== shared helpers
-def _raw_values(raster) -> np.ndarray:
-    """Return the input's numbers before nodata handling (DataArray band squeezed)."""
-    if _is_dataarray(raster):
-        da = raster
-        if da.ndim == 3 and da.shape[0] == 1:
-            da = da.squeeze(da.dims[0], drop=True)
-        return np.asarray(da.values)
-    return np.asarray(raster)
-
-
-def _unwrap_keep_inf(name: str, raster, *, cellsize=None, allow_all_nodata: bool = False) -> Grid:
-    """Like :func:`gpec_teach._raster.unwrap`, but ``+inf`` cells stay ``inf`` (barriers).
-
-    ``unwrap`` turns every non-finite value into NaN; resistance surfaces need
-    the difference between a missing cell (NaN) and an absolute barrier (inf).
-    ``-inf`` is reported as a negative value.
-    """
-    grid = unwrap(name, raster, cellsize=cellsize, allow_all_nodata=True)
-    raw = _raw_values(raster)
-    values = grid.values
-    if raw.shape == values.shape and np.issubdtype(raw.dtype, np.floating):
-        nodata = None
-        if grid.template is not None and hasattr(grid.template, "rio"):
-            nodata = grid.template.rio.nodata
-        if nodata is None or not np.isposinf(nodata):
-            values[np.isposinf(raw)] = np.inf
-        if np.isneginf(raw).any():
-            r, c = np.argwhere(np.isneginf(raw))[0]
-            raise ValueError(
-                f"{name} has -inf at (row, col)=({r}, {c}). Resistance must be positive: "
-                "use np.inf for absolute barriers and NaN for missing cells."
-            )
-    if not allow_all_nodata and np.isnan(values).all():
-        raise ValueError(
-            f"{name} has no valid cell: every cell is nodata. Check the nodata value and "
-            "that the grid covers your study area."
-        )
-    return grid
-
-
-def _check_resistance_values(name: str, values: np.ndarray) -> None:
-    """Raise unless every non-NaN value is positive (``inf`` allowed)."""
-    valid = ~np.isnan(values)
-    bad = valid & (values <= 0)
-    if bad.any():
-        r, c = np.argwhere(bad)[0]
-        kind = "zero" if values[r, c] == 0 else "negative"
-        raise ValueError(
-            f"{name} has {int(bad.sum())} cell(s) with zero or negative resistance, first "
-            f"at (row, col)=({r}, {c}) with value {float(values[r, c])!r} ({kind}). Resistance must "
-            "be positive: give the easiest cover a resistance of 1, mark missing cells as "
-            "NaN and absolute barriers as np.inf."
-        )
-
-
 def _as_number(name: str, value) -> float:
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number. Got {name}={describe(value)}.")
@@ -395,7 +341,7 @@ def suitability_to_resistance(
                 f"method='linear'). Got c={c!r}."
             )
     _warn_nodata_in_range("suitability", suitability, 0.0, scale)
-    grid = _unwrap_keep_inf("suitability", suitability)
+    grid = unwrap("suitability", suitability, keep_inf=True)
     h = grid.values / scale
     valid = ~np.isnan(h)
     bad = valid & ((h < 0) | (h > 1))
@@ -515,7 +461,7 @@ def combine(layers: Sequence, *, method: str = "sum", weights: Sequence[float] |
                 "remove weights= or use method='weighted_sum'."
             )
         w = [1.0] * len(layers)
-    grids = [_unwrap_keep_inf(f"layers[{k}]", layer) for k, layer in enumerate(layers)]
+    grids = [unwrap(f"layers[{k}]", layer, keep_inf=True) for k, layer in enumerate(layers)]
     first = next((g for g in grids if g.template is not None), grids[0])
     k0 = grids.index(first)
     for k, g in enumerate(grids):
@@ -711,8 +657,8 @@ def burn_lines(
         raise TypeError(
             f"lines must be a GeoDataFrame or GeoSeries of lines. Got {describe(lines)}."
         )
-    grid = _unwrap_keep_inf("resistance", resistance)
-    _check_resistance_values("resistance", grid.values)
+    grid = unwrap("resistance", resistance, keep_inf=True)
+    check_resistance_values("resistance", grid.values)
     check_same_crs("resistance", grid.crs, "lines", lines.crs)
     check_projected_crs("lines", lines.crs)
     geoms = lines.geometry if hasattr(lines, "columns") else lines
@@ -902,8 +848,8 @@ def coarsen(
             f"cells). Got factor={describe(factor)}."
         )
     factor = int(factor)
-    grid = _unwrap_keep_inf("resistance", resistance)
-    _check_resistance_values("resistance", grid.values)
+    grid = unwrap("resistance", resistance, keep_inf=True)
+    check_resistance_values("resistance", grid.values)
     nr, nc = grid.values.shape
     if boundary == "trim":
         rows, cols = nr // factor, nc // factor
@@ -979,8 +925,8 @@ def resistance_to_conductance(resistance):
     >>> resistance_to_conductance([[1.0, 4.0, float("inf")]])
     array([[1.  , 0.25, 0.  ]])
     """
-    grid = _unwrap_keep_inf("resistance", resistance)
-    _check_resistance_values("resistance", grid.values)
+    grid = unwrap("resistance", resistance, keep_inf=True)
+    check_resistance_values("resistance", grid.values)
     return wrap_like(1.0 / grid.values, grid, name="conductance")
 
 
@@ -1014,7 +960,7 @@ def conductance_to_resistance(conductance):
     >>> conductance_to_resistance([[1.0, 0.25, 0.0]])
     array([[ 1.,  4., inf]])
     """
-    grid = _unwrap_keep_inf("conductance", conductance)
+    grid = unwrap("conductance", conductance, keep_inf=True)
     vals = grid.values
     valid = ~np.isnan(vals)
     bad = valid & ((vals < 0) | np.isinf(vals))

@@ -756,3 +756,17 @@ def test_all_to_one_injects_one_amp_per_focal_id_not_per_cell():
     out = all_to_one(np.ones((1, 4)), np.array([[1, 1, 0, 2]]), neighbors=4, id_maps=True)
     assert out.current_maps[2][0, 2] == pytest.approx(1.0)
     assert out.current_maps[2][0, 3] == pytest.approx(1.0)
+
+
+def test_grounds_dataarray_with_encoded_nodata_is_masked():
+    # Regression: _aligned read grounds/sources DataArrays raw (with keep_inf), so their
+    # nodata value (rio.nodata = -9999 here) was taken as a ground of conductance -9999.
+    # The one raster adapter masks it: the -9999 cell is no ground at all.
+    from gpec_teach.circuit import _aligned
+    from gpec_teach._raster import unwrap
+
+    grid = unwrap("resistance", _dataarray(np.ones((2, 2))))
+    grounds = _dataarray(np.array([[-9999.0, 1.0], [0.0, 0.0]]))
+    grounds = grounds.rio.write_nodata(-9999.0)
+    values = _aligned("grounds", grounds, grid, keep_inf=True)
+    assert np.isnan(values[0, 0]) and values[0, 1] == 1.0
