@@ -762,8 +762,8 @@ def test_grounds_dataarray_with_encoded_nodata_is_masked():
     # Regression: _aligned read grounds/sources DataArrays raw (with keep_inf), so their
     # nodata value (rio.nodata = -9999 here) was taken as a ground of conductance -9999.
     # The one raster adapter masks it: the -9999 cell is no ground at all.
-    from gpec_teach.circuit import _aligned
     from gpec_teach._raster import unwrap
+    from gpec_teach.circuit import _aligned
 
     grid = unwrap("resistance", _dataarray(np.ones((2, 2))))
     grounds = _dataarray(np.array([[-9999.0, 1.0], [0.0, 0.0]]))
