@@ -305,3 +305,38 @@ def test_committed_executed_with_a_checked_result(path):
             "no test markers on the page",
             f"code cells {marked} carry an '# NBVAL_...' comment: use the nbval cell tag instead",
         )
+
+
+#: Paths of a build machine that must never appear in a committed output.
+_MACHINE_PATH = re.compile(r"(/tmp/|/var/folders/|/home/runner/|/work/|/root/|ipykernel_\d+)")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_outputs_free_of_reader_noise(path):
+    """What the site shows from the saved outputs: real figures, clean tables, no machine paths."""
+    nb = _load(path)
+    for index, cell in enumerate(nb["cells"]):
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            text = "".join(output.get("text", "")) + "".join(data.get("text/plain", ""))
+            html = "".join(data.get("text/html", ""))
+            if "<Figure size" in text and "image/png" not in data:
+                _fail(path, "figures drawn", f"cell {index} shows '<Figure size ...>' as text")
+            found = _MACHINE_PATH.search(text + html)
+            if found:
+                _fail(
+                    path,
+                    "no machine paths",
+                    f"cell {index} shows the path {found.group(0)!r}: print names relative "
+                    "to the notebook, or write to outputs/",
+                )
+            heads = re.findall(r"<tbody>(.*?)</tbody>", html, flags=re.S)
+            for body in heads:
+                rows = re.findall(r"<tr>\s*<th>([^<]*)</th>", body)
+                if len(rows) > 1 and rows == [str(i) for i in range(len(rows))]:
+                    _fail(
+                        path,
+                        "no meaningless index",
+                        f"cell {index} shows a table with row numbers 0..{len(rows) - 1} as its "
+                        "index: set_index() on the column that names a row, or hide the index",
+                    )
