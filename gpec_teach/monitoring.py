@@ -539,10 +539,7 @@ def fact_sheet(
         raise ValueError(
             f"{folder} already holds a fact sheet; pass overwrite=True to replace it."
         )
-    folder.mkdir(parents=True, exist_ok=True)
-
-    figure_paths, figure_md = [], []
-    for stem, spec in (figures or {}).items():
+    for stem, spec in (figures or {}).items():  # check everything before writing anything
         if not (isinstance(spec, tuple) and len(spec) == 3):
             raise ValueError(f"figures[{stem!r}] must be (figure, caption, alt_text).")
         fig, caption, alt = spec
@@ -553,10 +550,14 @@ def fact_sheet(
             )
         if not isinstance(caption, str) or not caption.strip():
             raise ValueError(f"figures[{stem!r}] needs a caption. Got caption={caption!r}.")
+        if isinstance(fig, (str, Path)) and not Path(fig).is_file():
+            raise ValueError(f"figures[{stem!r}]: no PNG file at {fig}.")
+    folder.mkdir(parents=True, exist_ok=True)
+
+    figure_paths, figure_md = [], []
+    for stem, (fig, caption, alt) in (figures or {}).items():
         path = folder / f"{stem}.png"
         if isinstance(fig, (str, Path)):
-            if not Path(fig).is_file():
-                raise ValueError(f"figures[{stem!r}]: no PNG file at {fig}.")
             shutil.copyfile(fig, path)
         else:
             fig.savefig(path, dpi=120, bbox_inches="tight")

@@ -300,3 +300,13 @@ def test_fact_sheet_refuses_gaps_and_overwrites(tmp_path):
         monitoring.fact_sheet(tmp_path / "s", **_sheet_args())
     monitoring.fact_sheet(tmp_path / "s", **_sheet_args(trend="flat"), overwrite=True)
     assert "flat" in (tmp_path / "s" / "fact_sheet.md").read_text()
+
+
+def test_fact_sheet_writes_nothing_when_a_figure_is_refused(tmp_path):
+    # Regression: the folder was created before the figures were checked, so a refused
+    # call left an empty folder behind (notebook 15 says a refused sheet writes nothing).
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError, match="needs alt text"):
+        monitoring.fact_sheet(tmp_path / "draft", **_sheet_args(), figures={"f": (fig, "C", "")})
+    plt.close(fig)
+    assert not (tmp_path / "draft").exists()
