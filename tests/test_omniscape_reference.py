@@ -45,10 +45,14 @@ REFUSED = {
 #: config4b and config4c give the future rasters the present ones, so compare_to_future
 #: changes nothing: their maps are those of test4a.
 SAME_AS = {"config4b": "test4a", "config4c": "test4a"}
-#: Outputs we do not reproduce yet (see the validation appendix): the flow potential of
-#: the conditional, four-neighbour job has values up to 1177 A on the two cells right of
-#: and below each window's centre, where ours stays below 1.4 A; the rest of the map
-#: agrees within 1e-6. The normalised current inherits the difference.
+#: Outputs we do not reproduce yet (see the validation appendix). In the flow potential
+#: of the conditional, four-neighbour job, exactly the cells right of each target whose
+#: window is not clipped on the left (target column >= radius + buffer) and below each
+#: target whose window is not clipped at the top (159 cells, 13 to 1176 A above ours)
+#: differ; every other cell, the targets and all four neighbours of those cells included,
+#: agrees within 4.8e-6. The excess is isolated (no neighbour carries it), so it is not
+#: a current of the solve (Kirchhoff would spread it); it appears whether or not the cell
+#: is in the switched-off source block. The normalised current inherits the difference.
 NOT_REPRODUCED = {
     ("test4a", "flow_potential"),
     ("test4a", "normalized_cum_currmap"),
