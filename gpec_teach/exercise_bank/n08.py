@@ -108,8 +108,9 @@ register(
         unit="ohm",
         rtol=1e-3,
         explanation=(
-            "the two 8-ohm routes round the edges in parallel already give 4 ohm; routes "
-            "through the gap and the wall lower it further."
+            "many 8-link routes of 1 ohm pass through the gap in parallel, and the routes "
+            "round the edges (9.6 ohm each: they cross a wall cell) add more parallel paths, "
+            "so the effective resistance is well below 8 ohm."
         ),
         hints=[
             (
