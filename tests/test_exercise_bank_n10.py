@@ -33,7 +33,12 @@ def test_tiny_grid_of_the_notebook_matches_the_hand_computation():
 
 
 def test_10_1_expected_matches_a_direct_circuit_solve():
-    """Apply the overpass by hand and solve the circuit with the cores rasterised."""
+    """Apply the overpass by hand and solve the circuit with the cores rasterised.
+
+    The notebook (and so the bank) uses the average-resistance rule for its one-cell-wide
+    roads; the direct solve uses the same rule.
+    """
+    assert n10.CONNECTION == "resistance"
     resistance, actions, settings = n10._setup()
     regions = rasterize(
         [(settings["core_a"].geometry.iloc[0], 1), (settings["core_b"].geometry.iloc[0], 2)],
@@ -43,10 +48,9 @@ def test_10_1_expected_matches_a_direct_circuit_solve():
     a = tuple(np.argwhere(regions == 1)[0])
     b = tuple(np.argwhere(regions == 2)[0])
     mask = actions.set_index("name").loc["overpass", "mask"]
-    before = effective_resistance(resistance, a, b, short_circuit=regions)
-    after = effective_resistance(
-        apply_action(resistance, mask, value=1.0), a, b, short_circuit=regions
-    )
+    rule = {"short_circuit": regions, "connection": n10.CONNECTION}
+    before = effective_resistance(resistance, a, b, **rule)
+    after = effective_resistance(apply_action(resistance, mask, value=1.0), a, b, **rule)
     by_hand = 100 * (before - after) / before
     assert _lookup("10.1").expected() == pytest.approx(by_hand, rel=2e-2)
     assert 0 < _lookup("10.1").expected() < 20
@@ -59,6 +63,16 @@ def test_10_1_hints():
     lcd_drop = -float(n10._table()["delta_least_cost_distance_pct"].iloc[1])
     assert "least-cost distance" in check("10.1", lcd_drop).message
     assert check("10.1", e)
+
+
+def test_10_1_default_rule_gets_its_hint_and_gains_far_less():
+    """With average conductance a one-cell road is at most a doubling: the overpass gains little."""
+    e = _lookup("10.1").expected()
+    default = n10._overpass_drop_pct("conductance")
+    assert 0 < default < e / 5
+    feedback = check("10.1", round(default, 2))
+    assert not feedback.correct
+    assert "average-conductance" in feedback.message
 
 
 def test_10_2_expected_is_the_brute_force_knapsack():
