@@ -67,6 +67,9 @@ def test_lock_has_the_stack():
         "scikit-image",
         "pyamg",
         "matplotlib",
+        "statsmodels",
+        "jinja2",
+        "markdown-it-py",
         "nbval",
         "pytest",
     ]
