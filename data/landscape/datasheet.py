@@ -153,6 +153,16 @@ def data_sheet(layers, out):
         f"**{name}**\n\n" + _table(["field", "meaning"], rows) for name, rows in FIELDS.items()
     )
     sections = [
+        *_section_title_and_introduction(file_rows, land_km2),
+        *_section_land_cover_classes(class_rows, field_sections, layers, pa_rows),
+        *_section_gps_tracks(animal_rows, counts, errs),
+    ]
+    return "\n".join(sections)
+
+
+def _section_title_and_introduction(file_rows, land_km2) -> list[str]:
+    """Lines of the data sheet's title and introduction."""
+    return [
         f"# Data sheet: {TITLE}",
         "",
         "> **Fictional data.** The land mass, its three countries (Arvenia, Belmora, Cazunda), "
@@ -207,6 +217,12 @@ def data_sheet(layers, out):
         "one-cell-wide roads and rivers mostly disappear at these sizes, so burn roads back in with "
         "`gpec_teach.burn_lines` when they matter).",
         "",
+    ]
+
+
+def _section_land_cover_classes(class_rows, field_sections, layers, pa_rows) -> list[str]:
+    """Lines of the data sheet from "Land-cover classes" on."""
+    return [
         "## Land-cover classes",
         "",
         "Colours are those of the colour table in the files and of `gpec_teach.maps`. "
@@ -276,6 +292,12 @@ def data_sheet(layers, out):
         "without a road. Counts vary more than Poisson from year to year (gamma-distributed "
         "rate); use the camera-days as effort.",
         "",
+    ]
+
+
+def _section_gps_tracks(animal_rows, counts, errs) -> list[str]:
+    """Lines of the data sheet from "GPS tracks" on."""
+    return [
         "## GPS tracks",
         "",
         _table(["animal", "first fix", "last fix", "rows"], animal_rows),
@@ -342,4 +364,3 @@ def data_sheet(layers, out):
         "- The elevation model has no datum or geoid: heights are nominal metres above sea level.",
         "",
     ]
-    return "\n".join(sections)

@@ -62,7 +62,21 @@ def draw_quicklook(layers, path):
         c = row.geometry.representative_point()
         ax.annotate(row["NAME"], (c.x / km, c.y / km), ha="center", fontsize=9, weight="bold")
     ax.set_title("Countries, protected areas, roads, towns, crossing sites")
-    ax = axes[1, 2]
+    _draw_tracks_panel(axes[1, 2], layers, vec, km)
+    for ax in axes.ravel():
+        ax.set_xlim(extent[:2])
+        ax.set_ylim(extent[2:])
+        ax.set_aspect("equal")
+        ax.tick_params(labelsize=7)
+        ax.set_xlabel("x (km, EPSG:9191)", fontsize=8)
+        ax.set_ylabel("y (km)", fontsize=8)
+    fig.suptitle(f"{TITLE}: EPSG:{EPSG}, km. Fictional land mass over open ocean.")
+    fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+
+
+def _draw_tracks_panel(ax, layers, vec, km):
+    """The last panel: GPS tracks (errors left out) and occurrence records."""
     vec(ax, layers["countries"], facecolor="#f7f7f7", edgecolor="#999999", linewidth=0.8)
     tracks = layers["tracks"]
     ok = layers["track_errors"].reindex(tracks.index).fillna("") == ""
@@ -89,13 +103,3 @@ def draw_quicklook(layers, path):
     ax.scatter(ox / km, oy / km, s=1, color="#bbbbbb", label="occurrences", zorder=2)
     ax.legend(fontsize=6, ncol=3, loc="lower left", markerscale=3)
     ax.set_title("GPS tracks and occurrence records")
-    for ax in axes.ravel():
-        ax.set_xlim(extent[:2])
-        ax.set_ylim(extent[2:])
-        ax.set_aspect("equal")
-        ax.tick_params(labelsize=7)
-        ax.set_xlabel("x (km, EPSG:9191)", fontsize=8)
-        ax.set_ylabel("y (km)", fontsize=8)
-    fig.suptitle(f"{TITLE}: EPSG:{EPSG}, km. Fictional land mass over open ocean.")
-    fig.savefig(path, metadata={"Software": None})
-    plt.close(fig)

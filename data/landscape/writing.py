@@ -103,7 +103,26 @@ def sha256(path):
 
 
 def write_all(layers, out: Path, *, quicklook=True):
+    """Write every layer into *out*, then the data sheet and SHA256SUMS; return the file names."""
     out.mkdir(parents=True, exist_ok=True)
+    written = _write_rasters(layers, out)
+    written += _write_vectors(layers, out)
+    write_csv(out / "tracks.csv", layers["tracks"])
+    write_csv(out / "occurrences.csv", layers["occurrences"])
+    write_csv(out / "crossing_counts.csv", layers["crossing_counts"])
+    written += ["tracks.csv", "occurrences.csv", "crossing_counts.csv"]
+    if quicklook:
+        draw_quicklook(layers, out / "quicklook.png")
+        written.append("quicklook.png")
+    (out / "README.md").write_text(data_sheet(layers, out), encoding="utf-8")
+    written.append("README.md")
+    lines = [f"{sha256(out / name)}  {name}" for name in sorted(written)]
+    (out / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="ascii")
+    return written
+
+
+def _write_rasters(layers, out: Path) -> list[str]:
+    """Elevation and land cover at 100 m and at the coarse resolutions (COGs)."""
     written = []
     elev = layers["elevation"]
     e16 = np.where(np.isfinite(elev), np.round(elev), ELEVATION_NODATA).astype(np.int16)
@@ -159,6 +178,12 @@ def write_all(layers, out: Path, *, quicklook=True):
                 description=f"land cover {year}",
             )
             written.append(name)
+    return written
+
+
+def _write_vectors(layers, out: Path) -> list[str]:
+    """The GeoPackages (a file is replaced, not appended to)."""
+    written = []
     vectors = [
         ("countries", "countries", "Three invented countries."),
         ("settlements", "settlements", "Invented towns and villages with population."),
@@ -182,15 +207,4 @@ def write_all(layers, out: Path, *, quicklook=True):
         path, layers["protected_area_points"], "points", "Protected areas known only as points."
     )
     written.append(path.name)
-    write_csv(out / "tracks.csv", layers["tracks"])
-    write_csv(out / "occurrences.csv", layers["occurrences"])
-    write_csv(out / "crossing_counts.csv", layers["crossing_counts"])
-    written += ["tracks.csv", "occurrences.csv", "crossing_counts.csv"]
-    if quicklook:
-        draw_quicklook(layers, out / "quicklook.png")
-        written.append("quicklook.png")
-    (out / "README.md").write_text(data_sheet(layers, out), encoding="utf-8")
-    written.append("README.md")
-    lines = [f"{sha256(out / name)}  {name}" for name in sorted(written)]
-    (out / "SHA256SUMS").write_text("\n".join(lines) + "\n", encoding="ascii")
     return written
