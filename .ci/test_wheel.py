@@ -68,7 +68,7 @@ def main() -> None:
     source = {
         p.relative_to(ROOT).as_posix()
         for p in (ROOT / "gpec_teach").rglob("*")
-        if p.is_file() and p.suffix in (".py", ".csv", ".json") and "__pycache__" not in p.parts
+        if p.is_file() and p.suffix in (".py", ".csv", ".json", ".j2") and "__pycache__" not in p.parts
     }
     missing = sorted(source - names)
     if missing:

@@ -4,7 +4,9 @@ Timed on seeded random class rasters (8 classes, 20 % of cells change):
 
 - ``transition_table`` and ``change_map`` at the teaching-landscape size (1000 x 1200)
   and at 4000 x 4000;
-- ``trend`` for 15 yearly counts (quasi-Poisson IRLS), the crossing-count case.
+- ``trend`` for 15 yearly counts (quasi-Poisson and negative binomial GLMs in
+  statsmodels), the crossing-count case;
+- ``baci`` for one impact and two controls over 15 years.
 
 Run: ``.venv/bin/python benchmarks/bench_monitoring.py``
 """
@@ -60,6 +62,28 @@ def run_trend(state):
     return f"{fit.annual_change_pct:+.1f} %/yr"
 
 
+def run_trend_nb(state):
+    from gpec_teach.monitoring import trend
+
+    fit = trend(*state, family="negative_binomial")
+    return f"{fit.annual_change_pct:+.1f} %/yr"
+
+
+def baci_counts(_=None):
+    rng = np.random.default_rng(2)
+    years = np.tile(np.arange(2010, 2025), 3)
+    sites = np.repeat(["impact", "control1", "control2"], 15)
+    mu = np.where((sites == "impact") & (years > 2016), 10.0, 20.0)
+    return sites, years, rng.poisson(mu)
+
+
+def run_baci(state):
+    from gpec_teach.monitoring import baci
+
+    result = baci(*state, impact="impact", controls=["control1", "control2"], works=2016)
+    return f"ratio {result.ratio:.2f}"
+
+
 def main() -> None:
     results = []
     for shape in SHAPES:
@@ -68,6 +92,8 @@ def main() -> None:
         results.append(measure("transition_table", size, setup, run_transitions))
         results.append(measure("change_map", size, setup, run_change))
     results.append(measure("trend (poisson)", "15 years", counts, run_trend))
+    results.append(measure("trend (negative_binomial)", "15 years", counts, run_trend_nb))
+    results.append(measure("baci (2 controls)", "3 x 15 years", baci_counts, run_baci))
     print_table(results, "Monitoring: change between epochs and trends")
 
 

@@ -107,7 +107,7 @@ _SUBMODULES = (
     "monitoring",
     "scenarios",
     "widgets",
-    "validation",
+    "reference_checks",
     "agenda",
     "exercises",
 )

@@ -14,6 +14,8 @@ import platform
 import sys
 from dataclasses import dataclass
 
+from . import data
+
 __all__ = ["KEY_PACKAGES", "EnvironmentReport", "check_environment", "code_word"]
 
 #: Packages whose versions matter for the results shown in the notebooks.
@@ -104,10 +106,6 @@ def _version(name: str) -> str:
 
 
 def _data_status() -> str:
-    try:
-        from . import data
-    except ImportError:
-        return "no data yet"
     try:
         table = data.verify()
     except FileNotFoundError:

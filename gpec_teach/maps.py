@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import data
 from ._validation import check_choice, check_positive
 
 __all__ = [
@@ -402,8 +403,6 @@ def teaching_map(
     -------
     leafmap.foliumap.Map
     """
-    from . import data
-
     loaded = {}
     for name in layers:
         if name == "landcover":

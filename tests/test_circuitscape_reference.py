@@ -6,7 +6,7 @@ the way Circuitscape.jl's tests compare them: resistances element-wise within 1e
 of its tol 1e-6); grids and current/voltage tables by the sum of squared differences
 below 1e-6 (tables keyed by node ids, a missing entry counting as 0). Expected files that
 Circuitscape.jl no longer writes (``*_curmap_max``, maps a job does not ask for) are not
-compared, as in Circuitscape.jl (``validation.circuitscape_jl_writes``). The reference
+compared, as in Circuitscape.jl (``reference_checks.circuitscape_jl_writes``). The reference
 files are read in place, never copied into this repository.
 """
 
@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from gpec_teach.circuitscape_io import read_ascii_grid, read_ini, run_ini
-from gpec_teach.validation import circuitscape_jl_writes, compare_circuitscape_output
+from gpec_teach.reference_checks import circuitscape_jl_writes, compare_circuitscape_output
 
 pytestmark = pytest.mark.reference
 

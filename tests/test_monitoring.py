@@ -72,7 +72,15 @@ def test_transition_table_margins_are_class_areas():
 )
 def test_transition_table_bad_input(before, after, kwargs, match):
     with pytest.raises(ValueError, match=match):
-        monitoring.transition_table(before, after, **kwargs)
+        monitoring.transition_table(before, after, cellsize=1.0, **kwargs)
+
+
+def test_transition_table_of_plain_arrays_needs_cellsize():
+    # Regression: plain arrays silently used 1 m cells, so "km2" areas were cell counts / 1e6.
+    with pytest.raises(TypeError, match="cellsize is required for a plain array before"):
+        monitoring.transition_table(np.ones((2, 2)), np.ones((2, 2)))
+    # change_map reports codes, not areas: no cell size needed.
+    assert monitoring.change_map(np.ones((2, 2)), np.ones((2, 2))).sum() == 0
 
 
 def test_crs_and_grid_mismatch_are_named():
@@ -216,7 +224,7 @@ def test_poisson_interval_coverage_with_overdispersion():
             {"family": "poisson", "effort": [1, 1]},
             "one value per observation",
         ),
-        (([1, 2, 3], [1.0, 2.0, 3.0]), {"effort": [1, 1, 1]}, "family='poisson' only"),
+        (([1, 2, 3], [1.0, 2.0, 3.0]), {"effort": [1, 1, 1]}, "effort is used with counts only"),
         (([1, 2, 3], [1, -2, 3]), {"family": "poisson"}, "non-negative whole counts"),
         (([1, 2, 3], [1.5, 2, 3]), {"family": "poisson"}, "non-negative whole counts"),
         (([1, 2, 3], [0, 0, 0]), {"family": "poisson"}, "All counts are 0"),
@@ -225,6 +233,171 @@ def test_poisson_interval_coverage_with_overdispersion():
 def test_trend_bad_input(args, kwargs, match):
     with pytest.raises(ValueError, match=match):
         monitoring.trend(*args, **kwargs)
+
+
+def test_negative_binomial_trend_matches_direct_likelihood_maximum():
+    from scipy.optimize import minimize
+    from scipy.special import gammaln
+
+    years = np.arange(2010, 2025)
+    counts = np.array([12, 9, 25, 14, 6, 18, 31, 17, 25, 12, 40, 27, 20, 31, 52])
+    effort = np.array([30, 30, 28, 30, 31, 30, 29, 30, 30, 31, 30, 30, 29, 30, 30])
+    fit = monitoring.trend(years, counts, family="negative_binomial", effort=effort)
+    t = years - years.mean()
+
+    def nll(b):  # NB2: variance mu + alpha mu^2, size 1/alpha
+        mu = np.exp(np.log(effort) + b[0] + b[1] * t)
+        size = np.exp(-b[2])
+        return -np.sum(
+            gammaln(counts + size) - gammaln(size) - gammaln(counts + 1)
+            + size * np.log(size / (size + mu)) + counts * np.log(mu / (size + mu))
+        )  # fmt: skip
+
+    best = minimize(nll, x0=[-1.0, 0.0, -2.0], method="Nelder-Mead",
+                    options={"xatol": 1e-10, "fatol": 1e-12, "maxiter": 20000})  # fmt: skip
+    assert fit.slope == pytest.approx(best.x[1], abs=1e-5)
+    assert fit.alpha == pytest.approx(np.exp(best.x[2]), rel=1e-3)
+    assert fit.slope_low < fit.slope < fit.slope_high
+    assert fit.annual_change_pct == pytest.approx(100 * np.expm1(fit.slope))
+    assert "NB alpha" in fit.summary()
+    # Overdispersed counts: the NB interval is wider than a plain Poisson one would be.
+    poisson = monitoring.trend(years, counts, family="poisson", effort=effort)
+    poisson_half = (poisson.slope_high - poisson.slope) / np.sqrt(poisson.dispersion)
+    assert fit.slope_high - fit.slope > poisson_half
+
+
+def test_negative_binomial_trend_of_poisson_counts_has_alpha_near_zero():
+    fit = monitoring.trend([1, 2, 3, 4, 5], [5, 10, 20, 40, 80], family="negative_binomial")
+    assert fit.slope == pytest.approx(np.log(2), abs=1e-6)  # perfect fit, as for Poisson
+    assert fit.alpha == pytest.approx(0.0, abs=1e-4)
+    assert np.isnan(monitoring.trend([1, 2, 3], [1.0, 2.0, 4.0]).alpha)
+
+
+def test_trend_to_frame_is_one_row_of_the_scalars():
+    fit = monitoring.trend([2018, 2019, 2020, 2021], [10.0, 12.0, 14.0, 16.0])
+    row = fit.to_frame()
+    assert len(row) == 1 and "fitted" not in row.columns
+    assert row.loc[0, "slope"] == pytest.approx(2.0) and row.loc[0, "n"] == 4
+
+
+# --- baci ---------------------------------------------------------------------------------
+
+
+def _baci_data():
+    #          impact I: before 2 years, after 2 years; control C likewise
+    sites = ["I"] * 4 + ["C"] * 4
+    years = [2010, 2011, 2013, 2014] * 2
+    counts = [30, 34, 9, 11, 20, 18, 30, 26]
+    effort = [100, 120, 90, 110, 100, 100, 100, 100]
+    return sites, years, counts, effort
+
+
+def test_baci_one_control_equals_the_ratio_of_pooled_rates():
+    sites, years, counts, effort = _baci_data()
+    result = monitoring.baci(
+        sites, years, counts, effort=effort, impact="I", controls="C", works=2012
+    )
+    # Pooled rates: impact 64/220 before, 20/200 after; control 38/200, 56/200.
+    # BACI ratio = (20/200 / (64/220)) / ((56/200) / (38/200)) = 0.34375 / 1.47368 = 0.23326
+    expected = (20 / 200) / (64 / 220) / ((56 / 200) / (38 / 200))
+    assert result.ratio == pytest.approx(expected, rel=1e-9)
+    assert result.ratio_low < result.ratio < result.ratio_high
+    assert result.n == 8 and result.controls == ("C",)
+    np.testing.assert_allclose(result.rates["change"], [(20 / 200) / (64 / 220), 56 / 38])
+    assert result.rates["role"].tolist() == ["impact", "control"]
+    assert "BACI ratio 0.23" in result.summary()
+    assert result.to_frame().loc["I", "ratio"] == pytest.approx(expected)
+
+
+def test_baci_several_controls():
+    sites, years, counts, effort = _baci_data()
+    # A second control identical to the first changes nothing in the estimate.
+    twice = monitoring.baci(
+        sites + ["D"] * 4, years + years[4:], counts + counts[4:], effort=effort + effort[4:],
+        impact="I", controls=["C", "D"], works=2012,
+    )  # fmt: skip
+    once = monitoring.baci(
+        sites, years, counts, effort=effort, impact="I", controls="C", works=2012
+    )
+    assert twice.ratio == pytest.approx(once.ratio, rel=1e-9)
+    assert twice.controls == ("C", "D") and twice.n == 12
+    # Two controls at different levels that both double: the BACI ratio is impact change / 2.
+    sites2 = ["I"] * 4 + ["C"] * 4 + ["D"] * 4
+    years2 = [1, 2, 4, 5] * 3
+    counts2 = [40, 40, 10, 10, 10, 10, 20, 20, 50, 50, 100, 100]
+    result = monitoring.baci(sites2, years2, counts2, impact="I", controls=["C", "D"], works=3)
+    assert result.ratio == pytest.approx(0.25 / 2.0, rel=1e-9)
+
+
+def test_baci_works_year_and_other_sites():
+    sites, years, counts, effort = _baci_data()
+    # A site that is neither impact nor control is ignored; the works year is dropped.
+    extra = dict(
+        sites=sites + ["X", "I", "C"], years=years + [2012, 2012, 2012],
+        counts=counts + [500, 1, 100], effort=effort + [10, 100, 100],
+    )  # fmt: skip
+    base = monitoring.baci(
+        sites, years, counts, effort=effort, impact="I", controls="C", works=2012
+    )
+    dropped = monitoring.baci(
+        extra["sites"], extra["years"], extra["counts"], effort=extra["effort"],
+        impact="I", controls="C", works=2012,
+    )  # fmt: skip
+    assert dropped.ratio == pytest.approx(base.ratio, rel=1e-9) and dropped.n == 8
+    after = monitoring.baci(
+        extra["sites"], extra["years"], extra["counts"], effort=extra["effort"],
+        impact="I", controls="C", works=2012, works_year="after",
+    )  # fmt: skip
+    # 2012 counted after: impact after 21/300, control after 156/300.
+    expected = (21 / 300) / (64 / 220) / ((156 / 300) / (38 / 200))
+    assert after.ratio == pytest.approx(expected, rel=1e-9) and after.n == 10
+
+
+def test_baci_negative_binomial_close_to_quasi_poisson_on_crossing_like_data():
+    rng = np.random.default_rng(5)
+    years = np.arange(2010, 2022)
+    mu_c = 50 * rng.gamma(8, 1 / 8, years.size)
+    mu_i = 40 * np.where(years > 2015, 0.5, 1.0) * rng.gamma(8, 1 / 8, years.size)
+    counts = np.concatenate([rng.poisson(mu_i), rng.poisson(mu_c)])
+    sites = ["I"] * years.size + ["C"] * years.size
+    both = np.concatenate([years, years])
+    qp = monitoring.baci(sites, both, counts, impact="I", controls="C", works=2015.5)
+    nb = monitoring.baci(
+        sites, both, counts, impact="I", controls="C", works=2015.5, family="negative_binomial"
+    )
+    assert nb.ratio == pytest.approx(qp.ratio, rel=0.1)
+    assert nb.alpha >= 0 and np.isnan(qp.alpha)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"impact": "Z"}, ValueError, r"impact site 'Z' is not in sites"),
+        ({"controls": ["C", "Q"]}, ValueError, r"controls site 'Q' is not in sites"),
+        ({"controls": []}, ValueError, "controls must name at least one site"),
+        ({"controls": ["I"]}, ValueError, "controls must name at least one site"),
+        ({"family": "gaussian"}, ValueError, "family"),
+        ({"works_year": "middle"}, ValueError, "works_year"),
+        ({"confidence": 1.5}, ValueError, "confidence must be between 0 and 1"),
+        ({"works": 2009}, ValueError, "no observation before or after"),
+        ({"effort": [1, 1]}, ValueError, "one value per observation"),
+        ({"counts": [30, 34, 0, 0, 20, 18, 30, 26]}, ValueError, "counts above 0"),
+        ({"counts": [30, 34, 9, 11, 20, 18, 30, -1]}, ValueError, "non-negative whole counts"),
+    ],
+)
+def test_baci_bad_input(kwargs, error, match):
+    sites, years, counts, effort = _baci_data()
+    args = {"impact": "I", "controls": "C", "works": 2012, "effort": effort}
+    args.update(kwargs)
+    counts = args.pop("counts", counts)
+    with pytest.raises(error, match=match):
+        monitoring.baci(sites, years, counts, **args)
+
+
+def test_baci_needs_more_years_than_parameters():
+    with pytest.raises(ValueError, match="more site-years than parameters"):
+        monitoring.baci(["I", "I", "C", "C"], [1, 3, 1, 3], [5, 2, 5, 6], impact="I",
+                        controls="C", works=2)  # fmt: skip
 
 
 # --- fact_sheet ---------------------------------------------------------------------------
@@ -310,3 +483,13 @@ def test_fact_sheet_writes_nothing_when_a_figure_is_refused(tmp_path):
         monitoring.fact_sheet(tmp_path / "draft", **_sheet_args(), figures={"f": (fig, "C", "")})
     plt.close(fig)
     assert not (tmp_path / "draft").exists()
+
+
+def test_fact_sheet_html_comes_from_the_autoescaping_template(tmp_path):
+    out = monitoring.fact_sheet(tmp_path, **_sheet_args(title="Prot & ProtConn <2020>"))
+    page = out["html"].read_text()
+    # The template escapes the title; the body is the Markdown rendered by markdown-it.
+    assert "<title>Prot &amp; ProtConn &lt;2020&gt;</title>" in page
+    assert "<h1>Prot &amp; ProtConn &lt;2020&gt;</h1>" in page
+    assert page.startswith("<!DOCTYPE html>") and page.endswith("</html>\n")
+    assert "h1{color:#005a8c}" in page and "<li>Euclidean distances</li>" in page

@@ -28,7 +28,7 @@ import pytest
 import rasterio
 
 from gpec_teach.omniscape_io import run_omniscape_ini
-from gpec_teach.validation import compare_omniscape_output
+from gpec_teach.reference_checks import compare_omniscape_output
 
 pytestmark = pytest.mark.reference
 

@@ -2,7 +2,7 @@
 
 Reads ``fragstats/landscape.asc`` (30 x 30 cells of 1 m, classes 1/2/3) and FRAGSTATS'
 own output tables ``landscape.patch``, ``landscape.class`` and ``landscape.land`` in place
-from the reference folder (``gpec_teach.validation.reference_dir()``; skipped when it is
+from the reference folder (``gpec_teach.reference_checks.reference_dir()``; skipped when it is
 absent). FRAGSTATS prints 4 decimals, so a value agrees when it is within half a unit of
 the last printed digit (5e-5), plus a relative 1e-9 for float rounding of the large
 densities. Every column that :mod:`gpec_teach.fragmentation` computes is checked for every
@@ -30,10 +30,10 @@ from gpec_teach.fragmentation import (
     landscape_metrics,
     patch_table,
 )
-from gpec_teach.validation import (
+from gpec_teach.reference_checks import (
     fragstats_agrees as agrees,
 )
-from gpec_teach.validation import (
+from gpec_teach.reference_checks import (
     fragstats_table,
     read_fragstats,
     reference_dir,
@@ -116,7 +116,7 @@ def test_landscape_level(raster, folder):
 
 
 def test_published_headline_values(raster):
-    """The values quoted in the README and in gpec_teach.validation.PUBLISHED."""
+    """The values quoted in the README and in gpec_teach.reference_checks.PUBLISHED."""
     values, cellsize = raster
     ours = landscape_metrics(values, cellsize=cellsize)
     published = {
@@ -151,7 +151,7 @@ def test_counting_the_boundary_breaks_the_fragstats_edge(raster, folder):
 
 
 def test_validation_table_agrees_everywhere(folder):
-    """The appendix table (gpec_teach.validation.fragstats_table) shows full agreement."""
+    """The appendix table (gpec_teach.reference_checks.fragstats_table) shows full agreement."""
     table = fragstats_table(folder.parent)
     assert len(table) == 28 * 2 + 3 * 11 + 10
     assert table["agrees"].all(), table[~table["agrees"]]
