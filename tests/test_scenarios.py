@@ -207,7 +207,8 @@ def test_measures_match_package_functions():
         regions = a * 1 + b * 2
         ref = effective_resistance(grid, (3, 0), (5, 11), short_circuit=regions)
         assert row["effective_resistance"] == pytest.approx(ref, rel=1e-9)
-        d, ids = LC.least_cost_distance_matrix(grid, patches, cellsize=100.0)
+        m = LC.least_cost_distance_matrix(grid, patches, cellsize=100.0)
+        d, ids = m.distances, m.ids
         g = patch_graph_from_matrix(d, attributes=[4.0, 9.0, 9.0], ids=ids)
         ec = probability_of_connectivity(g, distance=2000.0)["EC"]
         assert row["EC"] == pytest.approx(ec, rel=1e-12)
