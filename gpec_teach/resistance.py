@@ -47,8 +47,13 @@ import warnings
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import pandas as pd
+import rasterio.features
+import shapely
+import xarray as xr
+from affine import Affine
 
-from ._raster import Grid, _is_dataarray, unwrap, wrap_like
+from ._raster import Grid, read_raster, unwrap, wrap_like
 from ._validation import (
     NodataInRangeWarning,
     check_choice,
@@ -95,10 +100,13 @@ def _fmt_class(value: float):
 
 
 # ========================================================================= reclassify
-def _read_table(table, class_column: str, value_column: str) -> dict[float, float]:
-    """Return ``{class: resistance}`` from a mapping, a DataFrame or a CSV path."""
-    import pandas as pd
+def read_class_table(table, class_column: str, value_column: str) -> dict[float, float]:
+    """Return ``{class: resistance}`` from a mapping, a DataFrame or a CSV path.
 
+    The one reader of class tables, shared by :func:`reclassify` and
+    :func:`gpec_teach.widgets.resistance_explorer`: classes are numbers (compared
+    as floats), resistances positive or ``inf`` (barrier), no class twice.
+    """
     if isinstance(table, (str, os.PathLike)):
         path = os.fspath(table)
         if not os.path.isfile(path):
@@ -217,7 +225,7 @@ def reclassify(
     array([[ 1.,  1., 10.],
            [inf, 10.,  1.]])
     """
-    mapping = _read_table(table, class_column, value_column)
+    mapping = read_class_table(table, class_column, value_column)
     grid = unwrap("landcover", landcover, allow_all_nodata=True)
     values = grid.values
     if nodata is not None:
@@ -363,12 +371,10 @@ def suitability_to_resistance(
 
 def _warn_nodata_in_range(name: str, raster, low: float, high: float) -> None:
     """Warn when a DataArray's nodata value is a valid value that occurs in it."""
-    if not _is_dataarray(raster) or not hasattr(raster, "rio"):
+    values, nodata, _, template, _ = read_raster(name, raster)
+    if template is None or nodata is None or not np.isfinite(nodata) or not low <= nodata <= high:
         return
-    nodata = raster.rio.nodata
-    if nodata is None or not np.isfinite(nodata) or not low <= nodata <= high:
-        return
-    count = int(np.count_nonzero(np.asarray(raster.values) == nodata))
+    count = int(np.count_nonzero(np.asarray(values) == nodata))
     if count:
         warnings.warn(
             f"{name} has nodata={nodata:g}, which is also a valid {name} (range {low:g} to "
@@ -642,72 +648,27 @@ def burn_lines(
            [50., 50., 50., 50.],
            [ 1.,  1.,  1.,  1.]])
     """
-    import rasterio.features
-    import shapely
-
     check_choice("how", how, _BURN)
     if not isinstance(seal_diagonals, bool):
         raise TypeError(f"seal_diagonals must be True or False. Got {describe(seal_diagonals)}.")
-    if not _is_dataarray(resistance) or not hasattr(resistance, "rio"):
+    grid = unwrap("resistance", resistance, keep_inf=True)
+    if grid.template is None or not hasattr(grid.template, "rio"):
         raise TypeError(
             "resistance must be a georeferenced xarray.DataArray (rioxarray) to burn lines "
             f"given in map coordinates. Got {describe(resistance)}."
         )
-    if not hasattr(lines, "geometry") or not hasattr(lines, "crs"):
-        raise TypeError(
-            f"lines must be a GeoDataFrame or GeoSeries of lines. Got {describe(lines)}."
-        )
-    grid = unwrap("resistance", resistance, keep_inf=True)
+    geoms = _line_geometries(lines)
     check_resistance_values("resistance", grid.values)
     check_same_crs("resistance", grid.crs, "lines", lines.crs)
     check_projected_crs("lines", lines.crs)
-    geoms = lines.geometry if hasattr(lines, "columns") else lines
-    if len(geoms) == 0:
-        raise ValueError("lines is empty: it has no feature to burn.")
-    types = set(shapely.get_type_id(np.asarray(geoms.values, dtype=object)).tolist())
-    if not types <= {1, 5}:  # LineString, MultiLineString
-        bad = [
-            t
-            for t in geoms.geom_type.unique().tolist()
-            if t not in ("LineString", "MultiLineString")
-        ]
-        raise ValueError(
-            f"lines must hold LineString or MultiLineString geometries. Got {bad}. Convert "
-            "polygons with .boundary, or rasterise areas with rasterio.features.rasterize."
-        )
-    if class_column is not None:
-        if not hasattr(lines, "columns") or class_column not in lines.columns:
-            cols = list(lines.columns) if hasattr(lines, "columns") else []
-            raise ValueError(f"lines has no column {class_column!r}. Got columns {cols}.")
-        classes = lines[class_column].tolist()
-    else:
-        classes = [None] * len(geoms)
+    classes = _line_classes(lines, class_column, len(geoms))
     vals = _per_class("values", values, classes, class_column, allow_inf=True)
     if widths is None:
-        shapes_geoms = list(geoms.values)
+        shapes = list(geoms.values)
     else:
         w = _per_class("widths", widths, classes, class_column, allow_inf=False)
-        shapes_geoms = list(shapely.buffer(np.asarray(geoms.values, dtype=object), w / 2.0))
-    transform = grid.template.rio.transform()
-    shape = grid.values.shape
-    # burn in increasing value order so that the largest value wins where lines overlap
-    order = np.argsort(vals, kind="stable")
-    finite_code = {}
-    codes = np.empty(len(vals), dtype=np.int32)
-    for k in order:
-        codes[k] = finite_code.setdefault(vals[k], len(finite_code) + 1)
-    lut = np.full(len(finite_code) + 1, np.nan)
-    for v, code in finite_code.items():
-        lut[code] = v
-    ids = rasterio.features.rasterize(
-        [(shapes_geoms[k], int(codes[k])) for k in order if not shapes_geoms[k].is_empty],
-        out_shape=shape,
-        transform=transform,
-        fill=0,
-        all_touched=True,
-        dtype="int32",
-    )
-    burned = lut[ids]
+        shapes = list(shapely.buffer(np.asarray(geoms.values, dtype=object), w / 2.0))
+    burned = _rasterize_lines(shapes, vals, grid)
     if seal_diagonals:
         burned = _seal_diagonals(burned)
     base = grid.values
@@ -722,14 +683,67 @@ def burn_lines(
     return wrap_like(out, grid, name="resistance")
 
 
+def _line_geometries(lines):
+    """Return the geometries of *lines*, checked: a non-empty GeoDataFrame/GeoSeries of lines."""
+    if not hasattr(lines, "geometry") or not hasattr(lines, "crs"):
+        raise TypeError(
+            f"lines must be a GeoDataFrame or GeoSeries of lines. Got {describe(lines)}."
+        )
+    geoms = lines.geometry if hasattr(lines, "columns") else lines
+    if len(geoms) == 0:
+        raise ValueError("lines is empty: it has no feature to burn.")
+    types = set(shapely.get_type_id(np.asarray(geoms.values, dtype=object)).tolist())
+    if not types <= {1, 5}:  # LineString, MultiLineString
+        bad = [
+            t
+            for t in geoms.geom_type.unique().tolist()
+            if t not in ("LineString", "MultiLineString")
+        ]
+        raise ValueError(
+            f"lines must hold LineString or MultiLineString geometries. Got {bad}. Convert "
+            "polygons with .boundary, or rasterise areas with rasterio.features.rasterize."
+        )
+    return geoms
+
+
+def _line_classes(lines, class_column: str | None, n: int) -> list:
+    """Return the class of each line (from *class_column*), or None for each when not given."""
+    if class_column is None:
+        return [None] * n
+    if not hasattr(lines, "columns") or class_column not in lines.columns:
+        cols = list(lines.columns) if hasattr(lines, "columns") else []
+        raise ValueError(f"lines has no column {class_column!r}. Got columns {cols}.")
+    return lines[class_column].tolist()
+
+
+def _rasterize_lines(shapes: list, vals: np.ndarray, grid: Grid) -> np.ndarray:
+    """Burn each shape with its value (``all_touched``); the largest wins; NaN elsewhere."""
+    # burn in increasing value order so that the largest value wins where lines overlap
+    order = np.argsort(vals, kind="stable")
+    finite_code = {}
+    codes = np.empty(len(vals), dtype=np.int32)
+    for k in order:
+        codes[k] = finite_code.setdefault(vals[k], len(finite_code) + 1)
+    lut = np.full(len(finite_code) + 1, np.nan)
+    for v, code in finite_code.items():
+        lut[code] = v
+    ids = rasterio.features.rasterize(
+        [(shapes[k], int(codes[k])) for k in order if not shapes[k].is_empty],
+        out_shape=grid.values.shape,
+        transform=grid.template.rio.transform(),
+        fill=0,
+        all_touched=True,
+        dtype="int32",
+    )
+    return lut[ids]
+
+
 # ============================================================================ coarsen
 def _coarse_template(grid: Grid, factor: int, shape: tuple[int, int]):
     """Return a DataArray on the coarse grid (coords, CRS, transform), None for arrays."""
     template = grid.template
     if template is None:
         return None
-    import xarray as xr
-
     if template.ndim == 3 and template.shape[0] == 1:
         template = template.squeeze(template.dims[0], drop=True)
     ydim, xdim = template.dims
@@ -741,8 +755,6 @@ def _coarse_template(grid: Grid, factor: int, shape: tuple[int, int]):
         ys = np.arange(shape[0], dtype=float)
         xs = np.arange(shape[1], dtype=float)
         return xr.DataArray(np.empty(shape), dims=(ydim, xdim), coords={ydim: ys, xdim: xs})
-    from affine import Affine
-
     new = Affine(t.a * factor, t.b, t.c, t.d, t.e * factor, t.f)
     xs = new.c + (np.arange(shape[1]) + 0.5) * new.a
     ys = new.f + (np.arange(shape[0]) + 0.5) * new.e

@@ -20,7 +20,9 @@ them without a browser:
 3. the **ipywidgets** container itself (the default return value).
 
 ipywidgets and matplotlib are imported inside the functions, never at import
-time, so ``import gpec_teach`` stays fast.
+time, so ``import gpec_teach`` stays fast. The corridor and current share the
+cost engine (:mod:`gpec_teach._cost`) and the two-core set-up of
+:class:`gpec_teach.scenarios.evaluate.ScenarioEvaluator`.
 
 References
 ----------
@@ -46,11 +48,19 @@ from __future__ import annotations
 import io
 import numbers
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
-from ._validation import check_choice, check_positive, check_probability, describe
+from . import _cost
+from ._raster import is_dataarray, wrap_like
+from ._validation import check_instance, check_positive, check_probability, describe
+from .circuit import DEFAULT_CONNECTION, pairwise_resistance
+from .graph import PatchGraph, patch_importance
+from .maps import landcover_classes
+from .resistance import read_class_table, reclassify
+from .scenarios.evaluate import ScenarioEvaluator
 
 __all__ = [
     "LIVE_NOTE",
@@ -95,30 +105,44 @@ def _check_top(top) -> int:
     return int(top)
 
 
-def _check_distances(distances) -> np.ndarray:
-    if isinstance(distances, str) or not isinstance(distances, Sequence | np.ndarray):
+def _check_distances(dispersal_distances) -> np.ndarray:
+    name = "dispersal_distances"
+    if isinstance(dispersal_distances, str) or not isinstance(
+        dispersal_distances, Sequence | np.ndarray
+    ):
         raise TypeError(
-            "distances must be a list of median dispersal distances (graph units, "
-            f"metres or cost units). Got distances={describe(distances)}."
+            f"{name} must be a list of median dispersal distances (graph units, "
+            f"metres or cost units). Got {name}={describe(dispersal_distances)}."
         )
-    values = [check_positive("distances item", d) for d in distances]
+    values = [check_positive(f"{name} item", d) for d in dispersal_distances]
     if not values:
-        raise ValueError("distances is empty: give at least one dispersal distance.")
+        raise ValueError(f"{name} is empty: give at least one dispersal distance.")
     d = np.asarray(values, dtype=float)
     if np.unique(d).size != d.size:
-        raise ValueError(f"distances must not repeat a value. Got distances={d.tolist()}.")
+        raise ValueError(f"{name} must not repeat a value. Got {name}={d.tolist()}.")
     return np.sort(d)
 
 
 # ====================================================== dispersal: pure computation
-def _dispersal_results(graph, distances, probability, top):
+@dataclass(frozen=True)
+class _DispersalResults:
+    """What the dispersal explorer shows: one row per distance, the top patches, the total."""
+
+    summary: pd.DataFrame
+    patches: pd.DataFrame
+    total_habitat: float
+
+
+def _dispersal_results(graph, dispersal_distances, probability, top) -> _DispersalResults:
     """Summary (one row per distance) and long table of the top patches, in one pass."""
-    import pandas as pd
-
-    from .graph import _check_graph, patch_importance
-
-    graph = _check_graph(graph)
-    d = _check_distances(distances)
+    check_instance(
+        "graph",
+        graph,
+        PatchGraph,
+        fix="Build one with patch_graph_from_polygons, patch_graph_from_raster or "
+        "patch_graph_from_matrix.",
+    )
+    d = _check_distances(dispersal_distances)
     probability = check_probability("probability", probability)
     top = _check_top(top)
     total = float(graph.attributes.sum())
@@ -144,11 +168,10 @@ def _dispersal_results(graph, distances, probability, top):
         best.insert(1, "position", np.arange(1, len(best) + 1))
         parts.append(best)
     summary = pd.DataFrame(rows).set_index("distance")
-    summary.attrs["total_habitat"] = total
-    return summary, pd.concat(parts, ignore_index=True)
+    return _DispersalResults(summary, pd.concat(parts, ignore_index=True), total)
 
 
-def dispersal_table(graph, distances, *, probability: float = 0.5):
+def dispersal_table(graph, dispersal_distances, *, probability: float = 0.5):
     r"""Equivalent connected area for each median dispersal distance.
 
     .. math::
@@ -166,7 +189,7 @@ def dispersal_table(graph, distances, *, probability: float = 0.5):
     ----------
     graph : gpec_teach.graph.PatchGraph
         The patch graph.
-    distances : sequence of float
+    dispersal_distances : sequence of float
         Median dispersal distances :math:`D > 0`, in the graph's distance units;
         sorted on output.
     probability : float, default 0.5
@@ -182,7 +205,7 @@ def dispersal_table(graph, distances, *, probability: float = 0.5):
     Raises
     ------
     TypeError
-        *graph* is not a PatchGraph; *distances* is not a sequence.
+        *graph* is not a PatchGraph; *dispersal_distances* is not a sequence.
     ValueError
         Empty, repeated, zero or negative distances; *probability* not in (0, 1).
 
@@ -203,10 +226,10 @@ def dispersal_table(graph, distances, *, probability: float = 0.5):
     500.0     1.581          79.057
     1000.0    1.732          86.603
     """
-    return _dispersal_results(graph, distances, probability, 1)[0]
+    return _dispersal_results(graph, dispersal_distances, probability, 1).summary
 
 
-def top_patches(graph, distances, *, probability: float = 0.5, top: int = 10):
+def top_patches(graph, dispersal_distances, *, probability: float = 0.5, top: int = 10):
     r"""List the most important patches (dPC) for each median dispersal distance.
 
     .. math::
@@ -223,7 +246,7 @@ def top_patches(graph, distances, *, probability: float = 0.5, top: int = 10):
     ----------
     graph : gpec_teach.graph.PatchGraph
         The patch graph.
-    distances : sequence of float
+    dispersal_distances : sequence of float
         Median dispersal distances (graph units).
     probability : float, default 0.5
         Probability at each distance.
@@ -242,7 +265,7 @@ def top_patches(graph, distances, *, probability: float = 0.5, top: int = 10):
     Raises
     ------
     ValueError
-        Bad *distances*, *probability* or *top* (see :func:`dispersal_table`).
+        Bad *dispersal_distances*, *probability* or *top* (see :func:`dispersal_table`).
 
     References
     ----------
@@ -260,18 +283,17 @@ def top_patches(graph, distances, *, probability: float = 0.5, top: int = 10):
        id     dPC  intra_share  flux_share  connector_share
     0   2  59.091        0.308       0.615            0.077
     """
-    return _dispersal_results(graph, distances, probability, top)[1]
+    return _dispersal_results(graph, dispersal_distances, probability, top).patches
 
 
-def _dispersal_figure(summary, patches, distance, *, attribute: str, note: bool):
+def _dispersal_figure(results: _DispersalResults, distance, *, attribute: str, note: bool):
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(10, 3.8), layout="constrained")
     ax1, ax2 = fig.subplots(1, 2, width_ratios=(1, 1.3))
-    total = summary.attrs.get("total_habitat")
+    summary, patches, total = results.summary, results.patches, results.total_habitat
     ax1.plot(summary.index, summary["EC"], marker="o", color="#0072B2", label="EC")
-    if total is not None:
-        ax1.axhline(total, color="0.5", ls="--", lw=1, label="total habitat")
+    ax1.axhline(total, color="0.5", ls="--", lw=1, label="total habitat")
     ax1.axvline(distance, color="#D55E00", lw=1.5, label=f"D = {distance:g}")
     ax1.plot([distance], [summary.loc[distance, "EC"]], "o", color="#D55E00", ms=9)
     ax1.set_xlabel("median dispersal distance D (graph units)")
@@ -305,7 +327,7 @@ def _patch_html(patches, distance) -> str:
 def dispersal_explorer(
     graph,
     *,
-    distances,
+    dispersal_distances,
     probability: float = 0.5,
     top: int = 10,
     value: float | None = None,
@@ -324,14 +346,14 @@ def dispersal_explorer(
     ----------
     graph : gpec_teach.graph.PatchGraph
         The patch graph.
-    distances : sequence of float
+    dispersal_distances : sequence of float
         Slider positions: median dispersal distances (graph units).
     probability : float, default 0.5
         Probability at each distance.
     top : int, default 10
         Patches shown.
     value : float, optional
-        Starting distance, one of *distances*; default the middle one.
+        Starting distance, one of *dispersal_distances*; default the middle one.
     static : bool, default False
         Return a matplotlib figure of the starting state (with a note on how to
         open the live version) instead of the widget: for the static website.
@@ -346,7 +368,8 @@ def dispersal_explorer(
     Raises
     ------
     ValueError
-        Bad *distances*, *probability*, *top*, or a *value* not in *distances*.
+        Bad *dispersal_distances*, *probability*, *top*, or a *value* not in
+        *dispersal_distances*.
 
     References
     ----------
@@ -357,24 +380,26 @@ def dispersal_explorer(
     --------
     >>> from gpec_teach.graph import patch_graph_from_matrix
     >>> g = patch_graph_from_matrix([[0, 1000], [1000, 0]], attributes=[1.0, 1.0])
-    >>> box = dispersal_explorer(g, distances=[500, 1000, 2000])
+    >>> box = dispersal_explorer(g, dispersal_distances=[500, 1000, 2000])
     >>> box.slider.value = 1000.0
     >>> round(box.current["EC"], 3)
     1.732
     """
     _check_bool("static", static)
-    summary, patches = _dispersal_results(graph, distances, probability, top)
-    options = summary.index.tolist()
+    results = _dispersal_results(graph, dispersal_distances, probability, top)
+    options = results.summary.index.tolist()
     if value is None:
         value = options[len(options) // 2]
     else:
         value = check_positive("value", value)
         if value not in options:
-            raise ValueError(f"value must be one of distances {options}. Got value={value!r}.")
+            raise ValueError(
+                f"value must be one of dispersal_distances {options}. Got value={value!r}."
+            )
     attribute = graph.attribute_name
     if static:
-        return _dispersal_figure(summary, patches, value, attribute=attribute, note=True)
-    return _dispersal_widget_class()(summary, patches, value, attribute)
+        return _dispersal_figure(results, value, attribute=attribute, note=True)
+    return _dispersal_widget_class()(results, value, attribute)
 
 
 _CLASSES: dict[str, type] = {}
@@ -388,13 +413,14 @@ def _dispersal_widget_class():
     class DispersalExplorer(W.VBox):
         """ipywidgets explorer of EC and dPC over dispersal distances."""
 
-        def __init__(self, summary, patches, value, attribute):
+        def __init__(self, results, value, attribute):
             super().__init__()
-            self.summary = summary
-            self.patches = patches
+            self.results = results
+            self.summary = results.summary
+            self.patches = results.patches
             self.attribute = attribute
             self.slider = W.SelectionSlider(
-                options=[(f"{d:g}", d) for d in summary.index],
+                options=[(f"{d:g}", d) for d in results.summary.index],
                 value=value,
                 description="Median dispersal D",
                 style={"description_width": "initial"},
@@ -418,15 +444,13 @@ def _dispersal_widget_class():
                 f"({self.current['EC_pct_habitat']:.1f} % of the habitat)"
             )
             self.table.value = _patch_html(self.patches, d)
-            fig = _dispersal_figure(
-                self.summary, self.patches, d, attribute=self.attribute, note=False
-            )
+            fig = _dispersal_figure(self.results, d, attribute=self.attribute, note=False)
             self.image.value = _png(fig)
 
         def snapshot(self):
             """Return a static matplotlib figure of the current state, with the live note."""
             return _dispersal_figure(
-                self.summary, self.patches, self.slider.value, attribute=self.attribute, note=True
+                self.results, self.slider.value, attribute=self.attribute, note=True
             )
 
     _CLASSES["dispersal"] = DispersalExplorer
@@ -434,7 +458,8 @@ def _dispersal_widget_class():
 
 
 # ===================================================== corridor and current: pure
-class CorridorCurrent(NamedTuple):
+@dataclass(frozen=True)
+class CorridorCurrent:
     r"""Result of :func:`corridor_and_current`.
 
     Attributes
@@ -495,7 +520,8 @@ def corridor_and_current(
         Corridor width (cost units); cells beyond become NaN.
     neighbors : {8, 4}, default 8
     cellsize : float, optional
-        Cell side; read from a DataArray, 1 for arrays.
+        Cell side in map units; read from a georeferenced raster, **required**
+        for a plain array (the NLCC and LCD are in resistance x map units).
     solver : {"auto", "direct", "amg"}, default "auto"
         Circuit solver.
 
@@ -521,48 +547,33 @@ def corridor_and_current(
     series (3 ohm), the whole 1 A through every cell, and every cell on the
     least-cost path (NLCC 0).
 
-    >>> out = corridor_and_current(np.ones((1, 4)), [(0, 0)], [(0, 3)], neighbors=4)
+    >>> out = corridor_and_current(np.ones((1, 4)), [(0, 0)], [(0, 3)], neighbors=4, cellsize=1)
     >>> out.corridor, out.current, out.least_cost_distance, out.effective_resistance
     (array([[0., 0., 0., 0.]]), array([[1., 1., 1., 1.]]), 3.0, 3.0)
     """
-    from ._raster import wrap_like
-    from .circuit import DEFAULT_CONNECTION, pairwise_resistance
-    from .least_cost import _engine, _finish_cwd, _nlcc, _unreachable
-    from .scenarios import _Evaluator
-
-    check_choice("neighbors", neighbors, (8, 4))
-    ev = _Evaluator(
+    ev = ScenarioEvaluator(
         resistance,
         core_a=core_a,
         core_b=core_b,
         cutoff=cutoff,
-        patches=None,
-        distance=None,
-        probability=0.5,
         neighbors=neighbors,
         connection=DEFAULT_CONNECTION,
         solver=solver,
         cellsize=cellsize,
     )
-    from ._raster import Grid
-
-    grid = Grid(ev.grid.values.copy(), ev.grid.cellsize)
-    mcp, nodata = _engine(grid, neighbors)
-    cwd_a = ev._cwd(mcp, ev.seed_a, ev.a)
-    lcd = float(cwd_a.ravel()[ev.b].min())
-    if not np.isfinite(lcd):
-        raise _unreachable("core_a", "core_b")
-    cwd_b = ev._cwd(mcp, ev.seed_b, ev.b)
-    nl = _finish_cwd(_nlcc(cwd_a, cwd_b, lcd), nodata)
+    mcp, nodata = ev.engine(ev.grid.values)
+    lcd, nl = _cost.pair_corridor(mcp, ev.pair, ev.shape[1])
+    if nl is None:
+        raise _cost.unreachable("core_a", "core_b")
+    nl = _cost.finish_cwd(nl, nodata)
     if ev.cutoff is not None:
         nl[nl > ev.cutoff] = np.nan
-    nc = ev.shape[1]
-    focal = {
-        k: [tuple(int(v) for v in divmod(int(i), nc)) for i in cells]
-        for k, cells in ((1, ev.a), (2, ev.b))
-    }
     out = pairwise_resistance(
-        ev.grid.values, focal, neighbors=neighbors, solver=solver, pair_maps=False
+        ev.grid.values,
+        ev.pair.focal_cells(ev.shape[1]),
+        neighbors=neighbors,
+        solver=solver,
+        pair_maps=False,
     )
     current = np.asarray(out.cumulative_current, dtype=float)
     return CorridorCurrent(
@@ -575,10 +586,7 @@ def corridor_and_current(
 
 # ============================================================ resistance explorer
 def _slider_classes(landcover, table: dict, classes) -> dict[float, str]:
-    names: dict[int, str] = {}
     try:
-        from .maps import landcover_classes
-
         names = {k: v[0] for k, v in landcover_classes(landcover).items()}
     except (ValueError, AttributeError, TypeError):
         names = {}
@@ -655,6 +663,7 @@ def resistance_explorer(
     neighbors: int = 8,
     slider_range: tuple[float, float] = (1.0, 1000.0),
     max_cells: int = 200_000,
+    cellsize: float | None = None,
     static: bool = False,
 ):
     r"""Sliders for class resistances: the corridor and the current between two cores.
@@ -688,6 +697,9 @@ def resistance_explorer(
         Lowest and highest resistance on the sliders.
     max_cells : int, default 200000
         Largest number of valid cells accepted (interactive speed).
+    cellsize : float, optional
+        Cell side in metres; read from a georeferenced *landcover*, **required**
+        for a plain array (least-cost distances are in resistance x metres).
     static : bool, default False
         Return a matplotlib figure of the starting state (with the note on how
         to open the live version) instead of the widget.
@@ -716,18 +728,15 @@ def resistance_explorer(
     >>> a = np.zeros((2, 4), bool); a[:, 0] = True
     >>> b = np.zeros((2, 4), bool); b[:, 3] = True
     >>> box = resistance_explorer(lc, table={1: 1, 2: 10, 3: 100}, core_a=a, core_b=b,
-    ...                           classes={2: "cropland"}, neighbors=4)
+    ...                           classes={2: "cropland"}, neighbors=4, cellsize=1)
     >>> box.result.least_cost_distance  # 5.5 + 10 + 5.5 along the top row
     21.0
     >>> box.sliders[2.0].value = 1.0
     >>> box.result.least_cost_distance
     3.0
     """
-    from ._raster import _is_dataarray
-    from .resistance import _read_table, reclassify
-
     _check_bool("static", static)
-    check_choice("neighbors", neighbors, (8, 4))
+    _cost.check_neighbors(neighbors)
     if isinstance(max_cells, bool) or not isinstance(max_cells, numbers.Integral) or max_cells < 1:
         raise ValueError(
             f"max_cells must be a positive integer. Got max_cells={describe(max_cells)}."
@@ -742,7 +751,7 @@ def resistance_explorer(
             "slider_range must be (low, high) with 0 < low < high, finite. Got "
             f"slider_range={describe(slider_range)}."
         )
-    base = _read_table(table, "class", "resistance")
+    base = read_class_table(table, "class", "resistance")
     chosen = _slider_classes(landcover, base, classes)
     resistance = reclassify(landcover, base)
     values = np.asarray(getattr(resistance, "values", resistance), dtype=float)
@@ -753,9 +762,9 @@ def resistance_explorer(
             "update would be slow. Load a coarser grid (resolution=250 or 500), coarsen it "
             "with gpec_teach.coarsen, or raise max_cells."
         )
-    compute = {"cutoff": cutoff, "neighbors": neighbors}
+    compute = {"cutoff": cutoff, "neighbors": neighbors, "cellsize": cellsize}
     result = corridor_and_current(resistance, core_a, core_b, **compute)
-    cores = _core_grid(core_a, core_b, values.shape, _is_dataarray)
+    cores = _core_grid(core_a, core_b, values.shape)
     state = {
         "landcover": landcover,
         "base": base,
@@ -771,11 +780,11 @@ def resistance_explorer(
     return _resistance_widget_class()(state, resistance, result)
 
 
-def _core_grid(core_a, core_b, shape, is_da) -> np.ndarray:
+def _core_grid(core_a, core_b, shape) -> np.ndarray:
     """1 on core A, 2 on core B (for outlines); zeros when the cores are not grids."""
     out = np.zeros(shape)
     for k, core in ((1, core_a), (2, core_b)):
-        arr = core.values if is_da(core) else core
+        arr = np.asarray(core.values) if is_dataarray(core) else core
         if isinstance(arr, np.ndarray) and arr.shape == shape:
             out[np.nan_to_num(np.asarray(arr, dtype=float)) > 0] = k
     return out
@@ -821,8 +830,6 @@ def _resistance_widget_class():
             self._draw()
 
         def _update(self, change=None):
-            from .resistance import reclassify
-
             for code, slider in self.sliders.items():
                 self.values[code] = float(slider.value)
             self.resistance = reclassify(self.state["landcover"], self.values)

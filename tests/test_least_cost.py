@@ -649,7 +649,7 @@ def test_polygon_ids_come_from_the_id_column_not_the_row_order():
     r = georef([[1.0, 3.0, 1.0, 1.0, 1.0]])
     patches = _three_square_patches(code=[30, 10, 20])  # ids not in row order
     m = LC.least_cost_distance_matrix(r, patches, id_column="code")
-    d, ids = m.distances, m.ids
+    ids = m.ids
     assert ids.tolist() == [10, 20, 30]
     frame = LC.least_cost_distance_matrix(r, patches, id_column="code").to_frame()
     assert frame.loc[30, 10] == pytest.approx(400.0)  # cells 0 and 2
@@ -679,7 +679,7 @@ def test_id_column_none_keys_results_to_the_index():
     r = georef([[1.0, 3.0, 1.0, 1.0, 1.0]])
     patches = _three_square_patches().set_axis([7, 5, 9])
     m = LC.least_cost_distance_matrix(r, patches, id_column=None)
-    d, ids = m.distances, m.ids
+    ids = m.ids
     assert ids.tolist() == [5, 7, 9]
     frame = LC.least_cost_distance_matrix(r, patches, id_column=None).to_frame()
     assert frame.loc[7, 5] == pytest.approx(400.0)  # row 0 (index 7) to row 1 (index 5)
