@@ -15,6 +15,7 @@ from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import Point, box
 from skimage.graph import MCP_Geometric
 
+from gpec_teach import _cost
 from gpec_teach import graph as G
 from gpec_teach import least_cost as LC
 from gpec_teach._validation import allow_geographic
@@ -692,3 +693,74 @@ def test_id_column_none_keys_results_to_the_index():
         LC.least_cost_distance_matrix(
             r, _three_square_patches(name=["a", "b", "c"]), id_column="name"
         )
+
+
+# ====================================================================== issue 18 redesign
+def test_regression_plain_array_without_cellsize_raises_where_costs_are_metric():
+    # costs are resistance x map units: a plain array must say its cell size (no silent 1.0)
+    r = np.ones((3, 5))
+    cores = np.zeros((3, 5), int)
+    cores[:, 0], cores[:, 4] = 1, 2
+    calls = [
+        lambda: LC.cost_distance(r, (0, 0)),
+        lambda: LC.least_cost_path(r, (0, 0), (0, 4)),
+        lambda: LC.least_cost_distance_matrix(r, cores),
+        lambda: LC.least_cost_corridor(r, cores == 1, cores == 2),
+        lambda: LC.corridor_network(r, cores),
+    ]
+    for call in calls:
+        with pytest.raises(TypeError, match="cellsize is required for a plain array resistance"):
+            call()
+    # the allocation does not depend on the cell size: no cellsize needed
+    np.testing.assert_array_equal(LC.cost_allocation(r, cores)[0], [1, 1, 1, 2, 2])
+    # with cellsize = 10 every cost is 10 times the unit-cell cost (4 steps of 10)
+    assert LC.least_cost_path(r, (0, 0), (0, 4), cellsize=10).cost == 40.0
+
+
+def test_regression_label_grid_encoded_nodata_is_background():
+    # a label raster read from a file keeps its nodata code (255): it is no patch
+    r = georef(np.ones((1, 5)))
+    labels = georef([[1, 0, 2, 255, 255]]).astype("uint8").rio.write_nodata(255)
+    m = LC.least_cost_distance_matrix(r, labels)
+    assert m.ids.tolist() == [1, 2]  # was [1, 2, 255] before the one raster adapter
+    # 1 -> 2: two edge steps of 100 m through unit resistance
+    assert m.distances[0, 1] == pytest.approx(200.0)
+
+
+def test_results_are_frozen_dataclasses():
+    import dataclasses
+
+    r = np.ones((3, 5))
+    cores = np.zeros((3, 5), int)
+    cores[:, 0], cores[:, 4] = 1, 2
+    results = [
+        LC.least_cost_distance_matrix(r, cores, cellsize=1.0),
+        LC.least_cost_path(r, (0, 0), (0, 4), cellsize=1.0),
+        LC.corridor_network(r, cores, cellsize=1.0),
+    ]
+    for res in results:
+        assert dataclasses.is_dataclass(res)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            res.crs = None if hasattr(res, "crs") else res.ids
+
+
+def test_distance_matrix_edge_seeding_matches_seeding_from_every_cell():
+    # the public matrix seeds each run from every cell of the patch (MCP directly, exact);
+    # the scenario evaluator seeds from edge cells only: the same costs up to rounding
+    r = random_resistance((18, 22), 5, holes=0.03, walls=0.03)
+    labels = np.zeros(r.shape, int)
+    labels[2:9, 2:9] = 1
+    labels[10:16, 12:20] = 2
+    labels[1:5, 15:21] = 3
+    r[labels > 0] = 1.0
+    m = LC.least_cost_distance_matrix(r, labels, cellsize=1.0)
+    mcp = MCP_Geometric(np.where(np.isfinite(r), r, INF), fully_connected=True)
+    for i, a in enumerate(m.ids):
+        cwd, _ = mcp.find_costs(np.argwhere(labels == a))
+        for j, b in enumerate(m.ids[i + 1 :], start=i + 1):  # row i is run from patch i
+            assert m.distances[i, j] == cwd[labels == b].min()
+    cells = _cost.patch_cells(labels, m.ids)
+    seeds = [_cost.edge_cells(c, labels.shape) for c in cells]
+    assert all(s.size < c.size for s, c in zip(seeds, cells, strict=True))
+    edge = _cost.lcd_matrix(mcp, labels, m.ids, cells, seeds)
+    np.testing.assert_allclose(edge, m.distances, rtol=1e-12)

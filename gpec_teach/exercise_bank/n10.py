@@ -103,7 +103,7 @@ def _setup():
         "core_b": core_b,
         "cutoff": CUTOFF,
         "patches": patches,
-        "distance": DISTANCE,
+        "dispersal_distance": DISTANCE,
     }
     return resistance, actions, settings
 

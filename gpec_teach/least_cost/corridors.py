@@ -86,7 +86,7 @@ def least_cost_corridor(
     if cutoff is not None:
         cutoff = check_positive("cutoff", cutoff, allow_zero=True)
     grid = _cost.resistance_grid(resistance, cellsize)
-    pair = _cost.core_pair(grid, core_a, core_b)
+    pair = _cost.core_pair(grid, core_a, core_b, edge_seeds=False)
     mcp, nodata = _cost.engine(grid, neighbors)
     lcd, nl = _cost.pair_corridor(mcp, pair, grid.values.shape[1])
     if nl is None:

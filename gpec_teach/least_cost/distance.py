@@ -396,5 +396,4 @@ def least_cost_distance_matrix(
         raise ValueError(f"patches must hold at least two patches (labels > 0). Got {ids.size}.")
     mcp, _ = _cost.engine(grid, neighbors)
     cells = _cost.patch_cells(labels, ids)
-    seeds = [_cost.edge_cells(c, labels.shape) for c in cells]
-    return CostDistanceMatrix(distances=_cost.lcd_matrix(mcp, labels, ids, cells, seeds), ids=ids)
+    return CostDistanceMatrix(distances=_cost.lcd_matrix(mcp, labels, ids, cells, cells), ids=ids)
