@@ -56,7 +56,7 @@ def run_evaluate(state):
 
     res, actions, a, b, patches = state
     t = evaluate_actions(
-        res, actions, core_a=a, core_b=b, cutoff=20_000, patches=patches, distance=20_000
+        res, actions, core_a=a, core_b=b, cutoff=20_000, patches=patches, dispersal_distance=20_000
     )
     return (
         f"{len(t) - 1} actions, {int((patches.max() > 0) and len(np.unique(patches)) - 1)} patches"
@@ -75,7 +75,7 @@ def run_combination(state):
         core_b=b,
         cutoff=20_000,
         patches=patches,
-        distance=20_000,
+        dispersal_distance=20_000,
     )
     return f"gain EC {t.iloc[1]['gain_EC']:.0f} ha"
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ._validation import as_float_grid, check_positive, check_projected_crs, check_same_crs
 
-__all__ = ["Grid", "read_raster", "unwrap", "wrap_like"]
+__all__ = ["Grid", "is_dataarray", "read_raster", "unwrap", "wrap_like"]
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,18 @@ class Grid:
     crs: object = None
 
 
-def _is_dataarray(obj) -> bool:
+def is_dataarray(obj) -> bool:
+    """Return True for an :class:`xarray.DataArray` (checked without importing xarray).
+
+    Examples
+    --------
+    >>> is_dataarray(np.ones((2, 2)))
+    False
+    """
     return type(obj).__name__ == "DataArray" and hasattr(obj, "dims")
+
+
+_is_dataarray = is_dataarray  # the former private name, still used by modules not yet migrated
 
 
 def _squeeze_band(da):

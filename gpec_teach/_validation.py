@@ -24,6 +24,7 @@ __all__ = [
     "as_float_grid",
     "check_choice",
     "check_grid_array",
+    "check_instance",
     "check_positive",
     "check_probability",
     "check_resistance_values",
@@ -81,6 +82,20 @@ def check_choice(name: str, value, allowed: Iterable) -> None:
     if value not in allowed:
         options = ", ".join(repr(a) if isinstance(a, str) else str(a) for a in allowed)
         raise ValueError(f"{name} must be one of {options}. Got {name}={describe(value)}.")
+
+
+def check_instance(name: str, value, cls: type, *, fix: str) -> None:
+    """Raise ``TypeError`` unless *value* is a *cls*; *fix* says how to make one.
+
+    Examples
+    --------
+    >>> check_instance("graph", 3, dict, fix="Build one with dict().")
+    Traceback (most recent call last):
+    ...
+    TypeError: graph must be a dict. Got 3. Build one with dict().
+    """
+    if not isinstance(value, cls):
+        raise TypeError(f"{name} must be a {cls.__name__}. Got {describe(value)}. {fix}")
 
 
 def check_positive(name: str, value, *, allow_zero: bool = False) -> float:

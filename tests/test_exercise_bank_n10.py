@@ -22,13 +22,15 @@ def test_tiny_grid_of_the_notebook_matches_the_hand_computation():
     b = np.zeros((5, 5), bool)
     b[:, 3:] = True
     opened = {"open": ([(2, 2)], 1.0)}
-    t = evaluate_actions(tiny, opened, core_a=a, core_b=b, neighbors=4, connection="resistance")
+    t = evaluate_actions(
+        tiny, opened, core_a=a, core_b=b, neighbors=4, connection="resistance", cellsize=1.0
+    )
     assert t["effective_resistance"].tolist() == pytest.approx([2.0, 1 / 0.9], rel=1e-6)
     assert t["least_cost_distance"].tolist() == pytest.approx([10.0, 2.0])
     assert t.loc[1, "delta_effective_resistance_pct"] == pytest.approx(-400 / 9, rel=1e-6)
     # Average conductance (the default): a 1-9 link is 1 / ((1 + 1/9) / 2) = 1.8 ohm, a row
     # 3.6 ohm, R = 3.6 / 5 = 0.72 ohm; one row opened: 1 / (4 / 3.6 + 1 / 2) = 1 / (29 / 18).
-    t = evaluate_actions(tiny, opened, core_a=a, core_b=b, neighbors=4)
+    t = evaluate_actions(tiny, opened, core_a=a, core_b=b, neighbors=4, cellsize=1.0)
     assert t["effective_resistance"].tolist() == pytest.approx([0.72, 18 / 29], rel=1e-6)
 
 

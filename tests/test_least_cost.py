@@ -15,6 +15,7 @@ from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import Point, box
 from skimage.graph import MCP_Geometric
 
+from gpec_teach import _cost
 from gpec_teach import graph as G
 from gpec_teach import least_cost as LC
 from gpec_teach._validation import allow_geographic
@@ -96,14 +97,14 @@ def test_cost_distance_diagonal_step_hand_worked():
     # 2 x 2: (0,0)=1, (1,1)=3. Diagonal: sqrt2 (1+3)/2 = 2 sqrt2 = 2.828;
     # via (0,1)=5: (1+5)/2 + (5+3)/2 = 7 ; so the diagonal wins.
     r = [[1.0, 5.0], [5.0, 3.0]]
-    assert LC.cost_distance(r, (0, 0))[1, 1] == pytest.approx(2 * SQ2)
+    assert LC.cost_distance(r, (0, 0), cellsize=1.0)[1, 1] == pytest.approx(2 * SQ2)
     # with 4 neighbours only the edge route exists: 7
-    assert LC.cost_distance(r, (0, 0), neighbors=4)[1, 1] == pytest.approx(7.0)
+    assert LC.cost_distance(r, (0, 0), neighbors=4, cellsize=1.0)[1, 1] == pytest.approx(7.0)
 
 
 def test_cost_distance_nodata_barrier_unreachable_values():
     r = [[1.0, INF, 1.0], [1.0, INF, 1.0], [NAN, INF, 1.0]]
-    cwd = LC.cost_distance(r, (0, 0))
+    cwd = LC.cost_distance(r, (0, 0), cellsize=1.0)
     assert np.isnan(cwd[2, 0])  # nodata
     assert np.isinf(cwd[0, 1]) and np.isinf(cwd[0, 2])  # barrier, unreachable
     assert cwd[1, 0] == 1.0
@@ -132,9 +133,9 @@ def test_cost_distance_matches_mcp_geometric_directly():
 def test_cost_distance_triangle_inequality_property():
     # CWD_A(x) <= CWD_A(y) + LCD(y, x) for cells y, x: check against a second source
     r = random_resistance((15, 15), 11, holes=0.0, walls=0.0)
-    a = LC.cost_distance(r, (0, 0))
+    a = LC.cost_distance(r, (0, 0), cellsize=1.0)
     y = (7, 9)
-    b = LC.cost_distance(r, y)
+    b = LC.cost_distance(r, y, cellsize=1.0)
     assert np.all(a <= a[y] + b + 1e-9)
     assert np.all(a >= 0)
 
@@ -157,11 +158,11 @@ def test_inputs_are_not_modified():
     r[1, 1] = r[8, 10] = 1.0
     keep = r.copy()
     da = georef(r)
-    LC.cost_distance(r, (1, 1))
+    LC.cost_distance(r, (1, 1), cellsize=1.0)
     LC.least_cost_corridor(da, (1, 1), (8, 10))
     cores = np.zeros(r.shape, int)
     cores[1, 1], cores[8, 10] = 1, 2
-    LC.corridor_network(r, cores)
+    LC.corridor_network(r, cores, cellsize=1.0)
     np.testing.assert_array_equal(r, keep)
     np.testing.assert_array_equal(da.values, keep)
 
@@ -169,7 +170,7 @@ def test_inputs_are_not_modified():
 def test_cost_distance_source_grid_skips_invalid_cells():
     r = np.array([[NAN, 1.0, 1.0]])
     src = np.array([[True, True, False]])
-    assert LC.cost_distance(r, src)[0, 2] == 1.0
+    assert LC.cost_distance(r, src, cellsize=1.0)[0, 2] == 1.0
 
 
 # ==================================================================== cost allocation
@@ -181,7 +182,7 @@ def test_cost_allocation_matches_argmin_of_per_source_distances():
         r[i, j] = 1.0
         labels[i, j] = k
     alloc = LC.cost_allocation(r, labels)
-    cwds = np.stack([LC.cost_distance(r, spots[k]) for k in (1, 2, 3)])
+    cwds = np.stack([LC.cost_distance(r, spots[k], cellsize=1.0) for k in (1, 2, 3)])
     reachable = np.isfinite(cwds).any(axis=0)
     expected = np.where(reachable, np.argmin(np.where(np.isnan(cwds), INF, cwds), axis=0) + 1, 0)
     np.testing.assert_array_equal(alloc, expected)
@@ -198,7 +199,7 @@ def step_cost_sum(r, cells, cellsize=1.0):
 
 def test_path_hand_worked_gap_in_wall():
     r = np.array([[1, 9, 1], [1, 1, 1], [1, 9, 1]], dtype=float)
-    p = LC.least_cost_path(r, (0, 0), (0, 2), neighbors=4)
+    p = LC.least_cost_path(r, (0, 0), (0, 2), neighbors=4, cellsize=1.0)
     assert p.cells.tolist() == [[0, 0], [1, 0], [1, 1], [1, 2], [0, 2]]
     # 4 edge steps through cells of 1: 4 x (1 + 1) / 2 = 4
     assert p.cost == 4.0 and p.length == 4.0
@@ -227,12 +228,12 @@ def test_path_between_patches_leaves_and_enters_once():
     a[2:8, 2:8] = True
     b = np.zeros(r.shape, bool)
     b[20:28, 18:26] = True
-    p = LC.least_cost_path(r, a, b)
+    p = LC.least_cost_path(r, a, b, cellsize=1.0)
     first, last = tuple(p.cells[0]), tuple(p.cells[-1])
     assert a[first] and b[last]
     assert not a[tuple(p.cells[1:].T)].any() and not b[tuple(p.cells[:-1].T)].any()
     # the cost is the patch-to-patch least-cost distance
-    d = LC.least_cost_distance_matrix(r, a.astype(int) + 2 * b.astype(int))
+    d = LC.least_cost_distance_matrix(r, a.astype(int) + 2 * b.astype(int), cellsize=1.0)
     assert p.cost == pytest.approx(d.distances[0, 1])
 
 
@@ -255,7 +256,7 @@ def test_path_line_in_map_coordinates_and_geodataframe():
 
 
 def test_path_same_cell_is_zero():
-    p = LC.least_cost_path(np.ones((3, 3)), (1, 1), [(1, 1), (2, 2)])
+    p = LC.least_cost_path(np.ones((3, 3)), (1, 1), [(1, 1), (2, 2)], cellsize=1.0)
     assert p.cost == 0.0 and p.cells.tolist() == [[1, 1]]
 
 
@@ -263,20 +264,21 @@ def test_path_unreachable_is_an_error_not_inf():
     r = np.ones((3, 5))
     r[:, 2] = INF
     with pytest.raises(ValueError, match="end cannot be reached from start: barriers"):
-        LC.least_cost_path(r, (1, 0), (1, 4))
+        LC.least_cost_path(r, (1, 0), (1, 4), cellsize=1.0)
 
 
 # ===================================================================== distance matrix
 def test_distance_matrix_hand_worked_and_graph_ready():
     # row 1, 3, 1, 1, 1 ; patches at cols 0, 2, 4
-    d, ids = LC.least_cost_distance_matrix([[1.0, 3.0, 1.0, 1.0, 1.0]], [[1, 0, 2, 0, 3]])
+    m = LC.least_cost_distance_matrix([[1.0, 3.0, 1.0, 1.0, 1.0]], [[1, 0, 2, 0, 3]], cellsize=1.0)
+    d, ids = m.distances, m.ids
     # 1->2: (1+3)/2 + (3+1)/2 = 4 ; 2->3: 1 + 1 = 2 ; 1->3: 6
     assert ids.tolist() == [1, 2, 3]
     np.testing.assert_array_equal(d, [[0, 4, 6], [4, 0, 2], [6, 2, 0]])
     g = G.patch_graph_from_matrix(d, attributes=[1.0, 2.0, 3.0], ids=ids)
     assert g.ids.tolist() == [1, 2, 3]
     frame = LC.least_cost_distance_matrix(
-        [[1.0, 3.0, 1.0, 1.0, 1.0]], [[1, 0, 2, 0, 3]]
+        [[1.0, 3.0, 1.0, 1.0, 1.0]], [[1, 0, 2, 0, 3]], cellsize=1.0
     ).to_frame()
     assert G.patch_graph_from_matrix(frame, attributes=[1.0, 2.0, 3.0]).ids.tolist() == [1, 2, 3]
 
@@ -288,7 +290,7 @@ def test_distance_matrix_matches_dijkstra_between_patch_cells():
     labels[15:19, 2:6] = 7
     labels[8:12, 18:22] = 5
     labels[np.isnan(r) | np.isinf(r)] = 0
-    res = LC.least_cost_distance_matrix(r, labels)
+    res = LC.least_cost_distance_matrix(r, labels, cellsize=1.0)
     assert res.ids.tolist() == [3, 5, 7]
     g = grid_graph(r)
     nc = r.shape[1]
@@ -306,7 +308,9 @@ def test_distance_matrix_matches_dijkstra_between_patch_cells():
 def test_distance_matrix_unreachable_pairs_are_inf():
     r = np.ones((3, 5))
     r[:, 2] = INF
-    d, _ = LC.least_cost_distance_matrix(r, [[1, 0, 0, 0, 2], [0] * 5, [0] * 5])
+    d = LC.least_cost_distance_matrix(
+        r, [[1, 0, 0, 0, 2], [0] * 5, [0] * 5], cellsize=1.0
+    ).distances
     assert np.isinf(d[0, 1]) and np.isinf(d[1, 0])
 
 
@@ -317,10 +321,10 @@ def test_corridor_hand_worked_uniform():
     a[1, 0] = True
     b = np.zeros((3, 5), bool)
     b[1, 4] = True
-    out = LC.least_cost_corridor(r, a, b, neighbors=4)
+    out = LC.least_cost_corridor(r, a, b, neighbors=4, cellsize=1.0)
     # middle row on the path: 0 ; side rows: one step out and one back = 2
     np.testing.assert_array_equal(out, [[2] * 5, [0] * 5, [2] * 5])
-    cut = LC.least_cost_corridor(r, a, b, neighbors=4, cutoff=1.0)
+    cut = LC.least_cost_corridor(r, a, b, neighbors=4, cutoff=1.0, cellsize=1.0)
     assert np.isnan(cut[[0, 2]]).all() and (cut[1] == 0).all()
 
 
@@ -332,7 +336,7 @@ def test_corridor_is_cwd_sum_minus_lcd_and_zero_on_path(seed):
     b = np.zeros(r.shape, bool)
     b[19:23, 24:28] = True
     r[a | b] = 1.0
-    nl = LC.least_cost_corridor(r, a, b)
+    nl = LC.least_cost_corridor(r, a, b, cellsize=1.0)
     ca = reference_cwd(r, [tuple(x) for x in np.argwhere(a)])
     cb = reference_cwd(r, [tuple(x) for x in np.argwhere(b)])
     lcd = ca[b].min()
@@ -340,7 +344,7 @@ def test_corridor_is_cwd_sum_minus_lcd_and_zero_on_path(seed):
     finite = np.isfinite(expected)
     np.testing.assert_allclose(nl[finite], np.maximum(expected[finite], 0), atol=1e-9)
     assert np.nanmin(nl) == 0.0 and (nl[~np.isnan(nl)] >= 0).all()
-    path = LC.least_cost_path(r, a, b)
+    path = LC.least_cost_path(r, a, b, cellsize=1.0)
     assert np.allclose(nl[tuple(path.cells.T)], 0.0, atol=1e-9)
 
 
@@ -351,7 +355,7 @@ def test_corridor_mask_feeds_pinch_points():
     cores = np.zeros((5, 7), int)
     cores[2, 0] = 1
     cores[2, 6] = 2
-    nl = LC.least_cost_corridor(r, cores == 1, cores == 2, neighbors=4)
+    nl = LC.least_cost_corridor(r, cores == 1, cores == 2, neighbors=4, cellsize=1.0)
     mask = LC.corridor_mask(nl, cutoff=0.0)
     assert mask.dtype == bool and mask.shape == r.shape
     assert mask[2].all() and mask.sum() == 7
@@ -364,10 +368,10 @@ def test_corridor_mask_feeds_pinch_points():
 def test_corridor_errors():
     r = np.ones((3, 5))
     with pytest.raises(ValueError, match="core_a and core_b overlap"):
-        LC.least_cost_corridor(r, (1, 1), [(1, 1), (1, 2)])
+        LC.least_cost_corridor(r, (1, 1), [(1, 1), (1, 2)], cellsize=1.0)
     r[:, 2] = INF
     with pytest.raises(ValueError, match="core_b cannot be reached from core_a"):
-        LC.least_cost_corridor(r, (1, 0), (1, 4))
+        LC.least_cost_corridor(r, (1, 0), (1, 4), cellsize=1.0)
     with pytest.raises(ValueError, match="cutoff must be a non-negative number. Got cutoff=-1"):
         LC.least_cost_corridor(r, (1, 0), (1, 1), cutoff=-1)
     with pytest.raises(ValueError, match="not a normalised least-cost corridor"):
@@ -386,7 +390,7 @@ def three_in_a_row():
 
 def test_network_adjacent_pairs_skip_the_far_core():
     r, cores = three_in_a_row()
-    net = LC.corridor_network(r, cores)
+    net = LC.corridor_network(r, cores, cellsize=1.0)
     links = net.links
     assert links[["core1", "core2"]].values.tolist() == [[1, 2], [2, 3]]
     # 4 steps of cost 1 between columns 0 and 4; edge-to-edge 3 cells of 1 m
@@ -399,12 +403,12 @@ def test_network_adjacent_pairs_skip_the_far_core():
 
 def test_network_drops_links_through_an_intermediate_core():
     r, cores = three_in_a_row()
-    net = LC.corridor_network(r, cores, pairs="all")
+    net = LC.corridor_network(r, cores, pairs="all", cellsize=1.0)
     status = dict(
         zip(zip(net.links.core1, net.links.core2, strict=True), net.links.status, strict=True)
     )
     assert status == {(1, 2): "corridor", (1, 3): "passes_through_core", (2, 3): "corridor"}
-    kept = LC.corridor_network(r, cores, pairs="all", drop_through_cores=False)
+    kept = LC.corridor_network(r, cores, pairs="all", drop_through_cores=False, cellsize=1.0)
     assert kept.links["kept"].all()
 
 
@@ -416,28 +420,30 @@ def test_network_cost_and_euclidean_adjacency_differ():
     cores = np.zeros((7, 11), int)
     cores[3, 0], cores[3, 5], cores[3, 10] = 1, 2, 3
     r[3, 5] = 1.0
-    net = LC.corridor_network(r, cores, pairs="adjacent")
+    net = LC.corridor_network(r, cores, pairs="adjacent", cellsize=1.0)
     t = net.links.set_index(["core1", "core2"])
     assert bool(t.loc[(1, 3), "cost_adjacent"]) and not bool(t.loc[(1, 3), "euclidean_adjacent"])
     assert bool(t.loc[(1, 2), "euclidean_adjacent"])
-    only_cost = LC.corridor_network(r, cores, pairs="cost_adjacent")
+    only_cost = LC.corridor_network(r, cores, pairs="cost_adjacent", cellsize=1.0)
     assert (1, 3) in set(zip(only_cost.links.core1, only_cost.links.core2, strict=True))
-    only_eucl = LC.corridor_network(r, cores, pairs="euclidean_adjacent")
+    only_eucl = LC.corridor_network(r, cores, pairs="euclidean_adjacent", cellsize=1.0)
     assert (1, 3) not in set(zip(only_eucl.links.core1, only_eucl.links.core2, strict=True))
 
 
 def test_network_pruning_by_length_and_unreachable():
     r, cores = three_in_a_row()
-    net = LC.corridor_network(r, cores, pairs="all", drop_through_cores=False, max_cost_distance=5)
+    net = LC.corridor_network(
+        r, cores, pairs="all", drop_through_cores=False, max_cost_distance=5, cellsize=1.0
+    )
     assert net.links.set_index(["core1", "core2"]).loc[(1, 3), "status"] == "too_long_cost"
-    net = LC.corridor_network(r, cores, pairs="all", max_euclidean_distance=4.0)
+    net = LC.corridor_network(r, cores, pairs="all", max_euclidean_distance=4.0, cellsize=1.0)
     t = net.links.set_index(["core1", "core2"])
     assert t.loc[(1, 3), "status"] == "too_long_euclidean" and np.isnan(
         t.loc[(1, 3), "cost_distance"]
     )
     r2 = r.copy()
     r2[:, 6] = INF
-    t = LC.corridor_network(r2, cores).links.set_index(["core1", "core2"])
+    t = LC.corridor_network(r2, cores, cellsize=1.0).links.set_index(["core1", "core2"])
     assert t.loc[(2, 3), "status"] == "unreachable" and np.isinf(t.loc[(2, 3), "cost_distance"])
 
 
@@ -446,7 +452,9 @@ def test_network_nearest_neighbours_and_cluster_link():
     r = np.ones((5, 30))
     cores = np.zeros((5, 30), int)
     cores[2, 0], cores[2, 3], cores[2, 26], cores[2, 29] = 1, 2, 3, 4
-    net = LC.corridor_network(r, cores, pairs="all", nearest_neighbors=1, drop_through_cores=False)
+    net = LC.corridor_network(
+        r, cores, pairs="all", nearest_neighbors=1, drop_through_cores=False, cellsize=1.0
+    )
     t = net.links.set_index(["core1", "core2"])["status"].to_dict()
     assert t[(1, 2)] == t[(3, 4)] == "nearest_neighbor"
     # the shortest link between the clusters is 2-3 (23 cells)
@@ -459,6 +467,7 @@ def test_network_nearest_neighbours_and_cluster_link():
         nearest_neighbors=1,
         connect_clusters=False,
         drop_through_cores=False,
+        cellsize=1.0,
     )
     assert (
         alone.links.set_index(["core1", "core2"]).loc[(2, 3), "status"] == "not_nearest_neighbor"
@@ -467,7 +476,7 @@ def test_network_nearest_neighbours_and_cluster_link():
 
 def test_network_k_nearest_candidates():
     r, cores = three_in_a_row()
-    net = LC.corridor_network(r, cores, pairs="nearest", k=1)
+    net = LC.corridor_network(r, cores, pairs="nearest", k=1, cellsize=1.0)
     assert net.links[["core1", "core2"]].values.tolist() == [[1, 2], [2, 3]]
 
 
@@ -477,22 +486,22 @@ def test_network_mosaic_is_min_of_truncated_corridors():
     cores[2:5, 2:5], cores[2:5, 24:28], cores[18:22, 12:16] = 1, 2, 3
     r[cores > 0] = 1.0
     cutoff = 60.0
-    net = LC.corridor_network(r, cores, pairs="all", cutoff=cutoff)
+    net = LC.corridor_network(r, cores, pairs="all", cutoff=cutoff, cellsize=1.0)
     expected = np.full(r.shape, INF)
     for c1, c2 in net.links.loc[net.links.kept, ["core1", "core2"]].values.tolist():
-        nl = LC.least_cost_corridor(r, cores == c1, cores == c2, cutoff=cutoff)
+        nl = LC.least_cost_corridor(r, cores == c1, cores == c2, cutoff=cutoff, cellsize=1.0)
         expected = np.fmin(expected, np.where(np.isnan(nl), INF, nl))
     expected[~np.isfinite(expected)] = NAN
     np.testing.assert_allclose(net.corridors, expected, atol=1e-9, equal_nan=True)
     mask = net.mask()
     assert mask.dtype == bool and mask.sum() == np.isfinite(expected).sum()
     # the recompute path (no cache) gives the same mosaic
-    old = LC.CWD_CACHE_BYTES
+    old = LC.network.CWD_CACHE_BYTES
     try:
-        LC.CWD_CACHE_BYTES = 0
-        again = LC.corridor_network(r, cores, pairs="all", cutoff=cutoff)
+        LC.network.CWD_CACHE_BYTES = 0
+        again = LC.corridor_network(r, cores, pairs="all", cutoff=cutoff, cellsize=1.0)
     finally:
-        LC.CWD_CACHE_BYTES = old
+        LC.network.CWD_CACHE_BYTES = old
     np.testing.assert_array_equal(again.corridors, net.corridors)
 
 
@@ -520,7 +529,7 @@ def test_network_needs_two_cores_and_valid_options():
     r, cores = three_in_a_row()
     one = (cores == 1).astype(int)
     with pytest.raises(ValueError, match="at least two cores .* Got 1"):
-        LC.corridor_network(r, one)
+        LC.corridor_network(r, one, cellsize=1.0)
     with pytest.raises(ValueError, match="pairs must be one of 'adjacent'"):
         LC.corridor_network(r, cores, pairs="delaunay")
     with pytest.raises(ValueError, match="pairs='nearest' needs k="):
@@ -551,7 +560,7 @@ def test_network_needs_two_cores_and_valid_options():
 )
 def test_bad_resistance(resistance, error, match):
     with pytest.raises(error, match=match):
-        LC.cost_distance(resistance, (0, 0))
+        LC.cost_distance(resistance, (0, 0), cellsize=1.0)
 
 
 def test_points_outside_or_on_invalid_cells_are_named():
@@ -560,15 +569,15 @@ def test_points_outside_or_on_invalid_cells_are_named():
         ValueError,
         match=r"sources point \(row, col\)=\(5, 0\) is outside the grid \(2 rows x 3 columns\)",
     ):
-        LC.cost_distance(r, (5, 0))
+        LC.cost_distance(r, (5, 0), cellsize=1.0)
     with pytest.raises(
         ValueError, match=r"start point \(row, col\)=\(0, 1\) lies on a nodata cell"
     ):
-        LC.least_cost_path(r, (0, 1), (1, 1))
+        LC.least_cost_path(r, (0, 1), (1, 1), cellsize=1.0)
     with pytest.raises(
         ValueError, match=r"end point \(row, col\)=\(0, 2\) lies on an absolute barrier"
     ):
-        LC.least_cost_path(r, (1, 1), (0, 2))
+        LC.least_cost_path(r, (1, 1), (0, 2), cellsize=1.0)
     geo = georef(np.ones((2, 2)))
     with pytest.raises(
         ValueError, match=r"sources point \(x, y\)=\(900.0, 50.0\) is outside the grid"
@@ -577,25 +586,25 @@ def test_points_outside_or_on_invalid_cells_are_named():
     with pytest.raises(
         TypeError, match="map coordinates \\(x, y\\) need a georeferenced DataArray"
     ):
-        LC.cost_distance(np.ones((2, 2)), (0.5, 0.5))
+        LC.cost_distance(np.ones((2, 2)), (0.5, 0.5), cellsize=1.0)
     with pytest.raises(ValueError, match="sources has no passable cell"):
-        LC.cost_distance(r, np.array([[False, True, True], [False] * 3]))
+        LC.cost_distance(r, np.array([[False, True, True], [False] * 3]), cellsize=1.0)
     with pytest.raises(ValueError, match="sources covers no cell"):
-        LC.cost_distance(r, np.zeros((2, 3), bool))
+        LC.cost_distance(r, np.zeros((2, 3), bool), cellsize=1.0)
     with pytest.raises(TypeError, match="sources must be a \\(row, col\\) cell"):
-        LC.cost_distance(r, "north")
+        LC.cost_distance(r, "north", cellsize=1.0)
 
 
 def test_patches_bad_input():
     r = np.array([[1.0, NAN, 1.0]])
     with pytest.raises(ValueError, match=r"patches \[2\] lie\(s\) entirely on nodata or barrier"):
-        LC.least_cost_distance_matrix(r, [[1, 2, 0]])
+        LC.least_cost_distance_matrix(r, [[1, 2, 0]], cellsize=1.0)
     with pytest.raises(ValueError, match="at least two patches"):
-        LC.least_cost_distance_matrix(r, [[1, 0, 0]])
+        LC.least_cost_distance_matrix(r, [[1, 0, 0]], cellsize=1.0)
     with pytest.raises(ValueError, match="integer patch labels"):
-        LC.least_cost_distance_matrix(r, [[1.5, 0, 2]])
+        LC.least_cost_distance_matrix(r, [[1.5, 0, 2]], cellsize=1.0)
     with pytest.raises(ValueError, match=r"must have the shape of the resistance grid \(1, 3\)"):
-        LC.least_cost_distance_matrix(r, [[1, 2]])
+        LC.least_cost_distance_matrix(r, [[1, 2]], cellsize=1.0)
 
 
 def test_crs_mismatch_names_both():
@@ -640,7 +649,8 @@ def test_polygon_ids_come_from_the_id_column_not_the_row_order():
     # cell 0 -> cell 2 costs 100 (1 + 3) / 2 + 100 (3 + 1) / 2 = 400; cell 2 -> cell 4: 200.
     r = georef([[1.0, 3.0, 1.0, 1.0, 1.0]])
     patches = _three_square_patches(code=[30, 10, 20])  # ids not in row order
-    d, ids = LC.least_cost_distance_matrix(r, patches, id_column="code")
+    m = LC.least_cost_distance_matrix(r, patches, id_column="code")
+    ids = m.ids
     assert ids.tolist() == [10, 20, 30]
     frame = LC.least_cost_distance_matrix(r, patches, id_column="code").to_frame()
     assert frame.loc[30, 10] == pytest.approx(400.0)  # cells 0 and 2
@@ -669,7 +679,8 @@ def test_missing_id_column_raises_and_lists_the_columns():
 def test_id_column_none_keys_results_to_the_index():
     r = georef([[1.0, 3.0, 1.0, 1.0, 1.0]])
     patches = _three_square_patches().set_axis([7, 5, 9])
-    d, ids = LC.least_cost_distance_matrix(r, patches, id_column=None)
+    m = LC.least_cost_distance_matrix(r, patches, id_column=None)
+    ids = m.ids
     assert ids.tolist() == [5, 7, 9]
     frame = LC.least_cost_distance_matrix(r, patches, id_column=None).to_frame()
     assert frame.loc[7, 5] == pytest.approx(400.0)  # row 0 (index 7) to row 1 (index 5)
@@ -682,3 +693,74 @@ def test_id_column_none_keys_results_to_the_index():
         LC.least_cost_distance_matrix(
             r, _three_square_patches(name=["a", "b", "c"]), id_column="name"
         )
+
+
+# ====================================================================== issue 18 redesign
+def test_regression_plain_array_without_cellsize_raises_where_costs_are_metric():
+    # costs are resistance x map units: a plain array must say its cell size (no silent 1.0)
+    r = np.ones((3, 5))
+    cores = np.zeros((3, 5), int)
+    cores[:, 0], cores[:, 4] = 1, 2
+    calls = [
+        lambda: LC.cost_distance(r, (0, 0)),
+        lambda: LC.least_cost_path(r, (0, 0), (0, 4)),
+        lambda: LC.least_cost_distance_matrix(r, cores),
+        lambda: LC.least_cost_corridor(r, cores == 1, cores == 2),
+        lambda: LC.corridor_network(r, cores),
+    ]
+    for call in calls:
+        with pytest.raises(TypeError, match="cellsize is required for a plain array resistance"):
+            call()
+    # the allocation does not depend on the cell size: no cellsize needed
+    np.testing.assert_array_equal(LC.cost_allocation(r, cores)[0], [1, 1, 1, 2, 2])
+    # with cellsize = 10 every cost is 10 times the unit-cell cost (4 steps of 10)
+    assert LC.least_cost_path(r, (0, 0), (0, 4), cellsize=10).cost == 40.0
+
+
+def test_regression_label_grid_encoded_nodata_is_background():
+    # a label raster read from a file keeps its nodata code (255): it is no patch
+    r = georef(np.ones((1, 5)))
+    labels = georef([[1, 0, 2, 255, 255]]).astype("uint8").rio.write_nodata(255)
+    m = LC.least_cost_distance_matrix(r, labels)
+    assert m.ids.tolist() == [1, 2]  # was [1, 2, 255] before the one raster adapter
+    # 1 -> 2: two edge steps of 100 m through unit resistance
+    assert m.distances[0, 1] == pytest.approx(200.0)
+
+
+def test_results_are_frozen_dataclasses():
+    import dataclasses
+
+    r = np.ones((3, 5))
+    cores = np.zeros((3, 5), int)
+    cores[:, 0], cores[:, 4] = 1, 2
+    results = [
+        LC.least_cost_distance_matrix(r, cores, cellsize=1.0),
+        LC.least_cost_path(r, (0, 0), (0, 4), cellsize=1.0),
+        LC.corridor_network(r, cores, cellsize=1.0),
+    ]
+    for res in results:
+        assert dataclasses.is_dataclass(res)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            res.crs = None if hasattr(res, "crs") else res.ids
+
+
+def test_distance_matrix_edge_seeding_matches_seeding_from_every_cell():
+    # the public matrix seeds each run from every cell of the patch (MCP directly, exact);
+    # the scenario evaluator seeds from edge cells only: the same costs up to rounding
+    r = random_resistance((18, 22), 5, holes=0.03, walls=0.03)
+    labels = np.zeros(r.shape, int)
+    labels[2:9, 2:9] = 1
+    labels[10:16, 12:20] = 2
+    labels[1:5, 15:21] = 3
+    r[labels > 0] = 1.0
+    m = LC.least_cost_distance_matrix(r, labels, cellsize=1.0)
+    mcp = MCP_Geometric(np.where(np.isfinite(r), r, INF), fully_connected=True)
+    for i, a in enumerate(m.ids):
+        cwd, _ = mcp.find_costs(np.argwhere(labels == a))
+        for j, b in enumerate(m.ids[i + 1 :], start=i + 1):  # row i is run from patch i
+            assert m.distances[i, j] == cwd[labels == b].min()
+    cells = _cost.patch_cells(labels, m.ids)
+    seeds = [_cost.edge_cells(c, labels.shape) for c in cells]
+    assert all(s.size < c.size for s, c in zip(seeds, cells, strict=True))
+    edge = _cost.lcd_matrix(mcp, labels, m.ids, cells, seeds)
+    np.testing.assert_allclose(edge, m.distances, rtol=1e-12)

@@ -314,9 +314,9 @@ def test_regression_diagonal_road_cannot_be_crossed_with_8_neighbours():
         m[:-1, 1:] & m[1:, :-1] & ~m[:-1, :-1] & ~m[1:, 1:]
     ).any()
     above, below = (0, 0), (n - 1, n - 1)
-    assert np.isfinite(LC.cost_distance(leaky.values, above)[below])
+    assert np.isfinite(LC.cost_distance(leaky.values, above, cellsize=1.0)[below])
     sealed = R.burn_lines(base, line, values=INF)
-    assert np.isinf(LC.cost_distance(sealed.values, above)[below])
+    assert np.isinf(LC.cost_distance(sealed.values, above, cellsize=1.0)[below])
     # sealing only adds cells next to the line
     assert (np.isinf(sealed.values) | ~m).all() and np.isinf(sealed.values).sum() > m.sum()
 

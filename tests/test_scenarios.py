@@ -164,7 +164,7 @@ def test_ladder_matches_networkx():
     r, a, b = barrier_grid()
     acts = {"north": ([(0, 2)], 1.0), "middle": ([(1, 2)], 4.0), "south": ([(2, 2)], 2.0)}
     t = evaluate_actions(
-        r, acts, core_a=a, core_b=b, neighbors=4, connection="resistance"
+        r, acts, core_a=a, core_b=b, neighbors=4, connection="resistance", cellsize=1.0
     ).set_index("action")
     assert t.loc["north", "effective_resistance"] == pytest.approx(3.25)
     for name, (cells, value) in acts.items():
@@ -193,7 +193,7 @@ def test_measures_match_package_functions():
         core_b=b,
         cutoff=2000.0,
         patches=patches,
-        distance=2000.0,
+        dispersal_distance=2000.0,
         cellsize=100.0,
     )
     for k, grid in enumerate([r, apply_action(r, gap, value=1.0)]):
@@ -207,7 +207,8 @@ def test_measures_match_package_functions():
         regions = a * 1 + b * 2
         ref = effective_resistance(grid, (3, 0), (5, 11), short_circuit=regions)
         assert row["effective_resistance"] == pytest.approx(ref, rel=1e-9)
-        d, ids = LC.least_cost_distance_matrix(grid, patches, cellsize=100.0)
+        m = LC.least_cost_distance_matrix(grid, patches, cellsize=100.0)
+        d, ids = m.distances, m.ids
         g = patch_graph_from_matrix(d, attributes=[4.0, 9.0, 9.0], ids=ids)
         ec = probability_of_connectivity(g, distance=2000.0)["EC"]
         assert row["EC"] == pytest.approx(ec, rel=1e-12)
@@ -227,13 +228,14 @@ def test_actions_as_dataframe_and_dict_agree():
             "cost": [5.0, 4.0],
         }
     )
-    t1 = evaluate_actions(r, frame, core_a=a, core_b=b, neighbors=4)
+    t1 = evaluate_actions(r, frame, core_a=a, core_b=b, neighbors=4, cellsize=1.0)
     t2 = evaluate_actions(
         r,
         {"north": ([(0, 2)], 1.0, 5.0), "middle": ([(1, 2)], 1.0, 4.0)},
         core_a=a,
         core_b=b,
         neighbors=4,
+        cellsize=1.0,
     )
     pd.testing.assert_frame_equal(t1, t2)
     assert t1["cost"].tolist() == [0.0, 5.0, 4.0]
@@ -248,8 +250,10 @@ def test_evaluate_actions_on_dataarray():
 def test_combination_is_not_additive():
     r, a, b = barrier_grid()
     acts = {"north": ([(0, 2)], 1.0), "south": ([(2, 2)], 1.0)}
-    single = evaluate_actions(r, acts, core_a=a, core_b=b, neighbors=4)
-    both = evaluate_combination(r, acts, ["north", "south"], core_a=a, core_b=b, neighbors=4)
+    single = evaluate_actions(r, acts, core_a=a, core_b=b, neighbors=4, cellsize=1.0)
+    both = evaluate_combination(
+        r, acts, ["north", "south"], core_a=a, core_b=b, neighbors=4, cellsize=1.0
+    )
     assert both.iloc[1]["action"] == "north + south"
     assert both.iloc[1]["effective_resistance"] == pytest.approx(
         nx_resistance(apply_action(apply_action(r, [(0, 2)], value=1), [(2, 2)], value=1), a, b)
@@ -274,8 +278,12 @@ def test_combination_is_not_additive():
         ({"actions": {"x": ([(1, 2)], 0.0)}}, ValueError, "value of action 'x'"),
         ({"actions": {"x": ([], 1.0)}}, ValueError, "mask of action 'x' is empty"),
         ({"actions": pd.DataFrame({"name": ["x"]})}, ValueError, "missing column"),
-        ({"patches": np.ones((3, 5), int)}, ValueError, "patches was given without distance"),
-        ({"distance": 5.0}, ValueError, "distance was given without patches"),
+        (
+            {"patches": np.ones((3, 5), int)},
+            ValueError,
+            "patches was given without dispersal_distance",
+        ),
+        ({"dispersal_distance": 5.0}, ValueError, "dispersal_distance was given without patches"),
         ({"neighbors": 6}, ValueError, "neighbors must be one of 8, 4"),
         ({"cutoff": -1}, ValueError, "cutoff must be a non-negative number"),
         ({"probability": 1.5}, ValueError, "probability must be strictly between 0 and 1"),
@@ -284,7 +292,7 @@ def test_combination_is_not_additive():
 )
 def test_evaluate_actions_bad_input(kwargs, exc, match):
     r, a, b = barrier_grid()
-    args = {"actions": {"m": ([(1, 2)], 1.0)}, "core_a": a, "core_b": b, **kwargs}
+    args = {"actions": {"m": ([(1, 2)], 1.0)}, "core_a": a, "core_b": b, "cellsize": 1.0, **kwargs}
     actions = args.pop("actions")
     with pytest.raises(exc, match=match):
         evaluate_actions(r, actions, **args)
@@ -294,11 +302,11 @@ def test_combination_bad_names():
     r, a, b = barrier_grid()
     acts = {"north": ([(0, 2)], 1.0)}
     with pytest.raises(ValueError, match=r"names \['east'\] are not actions"):
-        evaluate_combination(r, acts, ["east"], core_a=a, core_b=b)
+        evaluate_combination(r, acts, ["east"], core_a=a, core_b=b, cellsize=1.0)
     with pytest.raises(ValueError, match="must not repeat"):
-        evaluate_combination(r, acts, ["north", "north"], core_a=a, core_b=b)
+        evaluate_combination(r, acts, ["north", "north"], core_a=a, core_b=b, cellsize=1.0)
     with pytest.raises(ValueError, match="non-empty list"):
-        evaluate_combination(r, acts, "north", core_a=a, core_b=b)
+        evaluate_combination(r, acts, "north", core_a=a, core_b=b, cellsize=1.0)
 
 
 # ---------------------------------------------------------------- ranking and budget
@@ -434,7 +442,7 @@ def test_end_to_end_rank_and_choose_on_evaluated_table():
         "middle": ([(1, 2)], 1.0, 3.0),
         "south": ([(2, 2)], 1.0, 2.0),
     }
-    t = evaluate_actions(r, acts, core_a=a, core_b=b, neighbors=4)
+    t = evaluate_actions(r, acts, core_a=a, core_b=b, neighbors=4, cellsize=1.0)
     ranked = rank_actions(t, benefit="gain_effective_conductance")
     assert ranked["action"].tolist() == ["north", "south", "middle"]  # tie by name
     choice = choose_within_budget(t, 4.0, benefit="gain_effective_conductance")

@@ -82,11 +82,11 @@ def test_top_patches_matches_patch_importance():
 @pytest.mark.parametrize(
     ("kwargs", "exc", "match"),
     [
-        ({"distances": []}, ValueError, "distances is empty"),
-        ({"distances": [100, 100]}, ValueError, "must not repeat"),
-        ({"distances": [-5]}, ValueError, "distances item must be a positive number"),
-        ({"distances": "100"}, TypeError, "distances must be a list"),
-        ({"distances": [100], "probability": 0}, ValueError, "strictly between 0 and 1"),
+        ({"dispersal_distances": []}, ValueError, "distances is empty"),
+        ({"dispersal_distances": [100, 100]}, ValueError, "must not repeat"),
+        ({"dispersal_distances": [-5]}, ValueError, "distances item must be a positive number"),
+        ({"dispersal_distances": "100"}, TypeError, "distances must be a list"),
+        ({"dispersal_distances": [100], "probability": 0}, ValueError, "strictly between 0 and 1"),
     ],
 )
 def test_dispersal_table_bad_input(kwargs, exc, match):
@@ -99,16 +99,16 @@ def test_dispersal_bad_graph_top_value():
         dispersal_table([[0, 1], [1, 0]], [100])
     with pytest.raises(ValueError, match="top must be a positive integer"):
         top_patches(chain_graph(), [100], top=0)
-    with pytest.raises(ValueError, match=r"value must be one of distances"):
-        dispersal_explorer(chain_graph(), distances=[100, 200], value=150)
+    with pytest.raises(ValueError, match=r"value must be one of dispersal_distances"):
+        dispersal_explorer(chain_graph(), dispersal_distances=[100, 200], value=150)
     with pytest.raises(TypeError, match="static must be True or False"):
-        dispersal_explorer(chain_graph(), distances=[100], static="yes")
+        dispersal_explorer(chain_graph(), dispersal_distances=[100], static="yes")
 
 
 # ------------------------------------------------------------------ widget: dispersal
 def test_dispersal_explorer_slider_updates():
     g = chain_graph()
-    box = dispersal_explorer(g, distances=[500, 1000, 2000], top=3)
+    box = dispersal_explorer(g, dispersal_distances=[500, 1000, 2000], top=3)
     assert isinstance(box, ipywidgets.VBox)
     assert box.slider.value == 1000.0  # middle by default
     png_before = box.image.value
@@ -126,7 +126,7 @@ def test_dispersal_explorer_slider_updates():
 
 
 def test_dispersal_explorer_static():
-    fig = dispersal_explorer(chain_graph(), distances=[500, 1000], static=True)
+    fig = dispersal_explorer(chain_graph(), dispersal_distances=[500, 1000], static=True)
     assert isinstance(fig, Figure)
     assert any("make lab" in t.get_text() for t in fig.texts)
 
@@ -151,14 +151,14 @@ def test_corridor_and_current_matches_package_functions():
 def test_corridor_and_current_cutoff_and_errors():
     lc, table, a, b = small_landscape()
     r = np.vectorize(table.get)(lc).astype(float)
-    out = corridor_and_current(r, a, b, cutoff=5.0)
+    out = corridor_and_current(r, a, b, cutoff=5.0, cellsize=1.0)
     assert np.nanmax(out.corridor) <= 5.0
     wall = r.copy()
     wall[:, 3] = np.inf
     with pytest.raises(ValueError, match="cannot be reached"):
-        corridor_and_current(wall, a, b)
+        corridor_and_current(wall, a, b, cellsize=1.0)
     with pytest.raises(ValueError, match="overlap"):
-        corridor_and_current(r, a, a)
+        corridor_and_current(r, a, a, cellsize=1.0)
     with pytest.raises(ValueError, match="neighbors must be one of 8, 4"):
         corridor_and_current(r, a, b, neighbors=5)
 
@@ -167,13 +167,18 @@ def test_corridor_and_current_cutoff_and_errors():
 def test_resistance_explorer_slider_recomputes():
     lc, table, a, b = small_landscape()
     box = resistance_explorer(
-        lc, table=table, core_a=a, core_b=b, classes={6: "cropland", 7: "built-up"}
+        lc,
+        table=table,
+        core_a=a,
+        core_b=b,
+        classes={6: "cropland", 7: "built-up"},
+        cellsize=1.0,
     )
     assert isinstance(box, ipywidgets.VBox)
     before = box.result
     box.sliders[7.0].value = 1.0  # built-up becomes easy
     r_new = np.vectorize({**table, 7: 1.0}.get)(lc).astype(float)
-    ref = corridor_and_current(r_new, a, b)
+    ref = corridor_and_current(r_new, a, b, cellsize=1.0)
     assert box.values[7.0] == pytest.approx(1.0)
     assert box.result.least_cost_distance == pytest.approx(ref.least_cost_distance)
     assert box.result.effective_resistance < before.effective_resistance
@@ -184,7 +189,9 @@ def test_resistance_explorer_slider_recomputes():
 
 def test_resistance_explorer_static_and_errors():
     lc, table, a, b = small_landscape()
-    fig = resistance_explorer(lc, table=table, core_a=a, core_b=b, classes=[6], static=True)
+    fig = resistance_explorer(
+        lc, table=table, core_a=a, core_b=b, classes=[6], static=True, cellsize=1.0
+    )
     assert isinstance(fig, Figure)
     with pytest.raises(ValueError, match="classes is required"):
         resistance_explorer(lc, table=table, core_a=a, core_b=b)

@@ -110,7 +110,7 @@ def _setup():
         "core_b": core_b,
         "cutoff": CUTOFF,
         "patches": patches,
-        "distance": DISTANCE,
+        "dispersal_distance": DISTANCE,
         "connection": CONNECTION,
     }
     return resistance, actions, settings
