@@ -744,6 +744,12 @@ def _grid_out(job, values, habitat_valid, *, kind: str, cum: bool = False):
     return out
 
 
+def _file_value(resistance) -> float:
+    """Circuitscape's file code for a resistance: -1 for "no path" (inf) or not computed."""
+    value = float(resistance)
+    return value if np.isfinite(value) else -1.0
+
+
 def _pair_name(a, b) -> str:
     return f"{a}_{b}"
 
@@ -894,7 +900,7 @@ def _run_raster_pairwise(job, values, kind, polygons, points, opts, solver, out)
         where = {f: k for k, f in enumerate(ids)}
         for a in live:
             for b in live:
-                matrix[where[a], where[b]] = float(res.resistances.loc[a, b])
+                matrix[where[a], where[b]] = _file_value(res.resistances.loc[a, b])
     out.result = res
     out.resistances = np.vstack(
         [np.concatenate([[0.0], ids]), np.column_stack([ids, matrix])]
@@ -1143,8 +1149,9 @@ def _run_network(job: CircuitscapeJob, solver: str) -> CircuitscapeResult:
         res = _c.network_pairwise(edges, focal, values=kind, pairs=pairs, solver=solver)
         out.result = res
         ids = list(res.resistances.index)
+        table = np.where(np.isfinite(res.resistances.to_numpy()), res.resistances.to_numpy(), -1.0)
         out.resistances = np.vstack(
-            [np.concatenate([[0.0], ids]), np.column_stack([ids, res.resistances.to_numpy()])]
+            [np.concatenate([[0.0], ids]), np.column_stack([ids, table])]
         ).astype(float)
         if job.flag("write_volt_maps"):
             for (a, b), s in res.voltages.items():
