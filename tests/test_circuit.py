@@ -778,3 +778,97 @@ def test_grounds_dataarray_with_encoded_nodata_is_masked():
     # (1, 1) -> (0, 1) direct (1 ohm) and via (1, 0), (0, 0) (3 ohm): 0.75 A and 0.25 A
     # reach (0, 1); 1 ohm to ground there: v(0, 1) = 1 V
     assert float(out.voltage.values[0, 1]) == pytest.approx(1.0)
+
+
+# ---------------------------------------------- focal GeoDataFrames (issue 18)
+def _strip_polygons(ids, **columns):
+    """Two rectangles over columns 0-1 and 4-5 of a 2 x 6 grid of 100 m cells (y 800-1000)."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    geoms = [box(0, 800, 200, 1000), box(400, 800, 600, 1000)]
+    return gpd.GeoDataFrame(
+        {**columns, "id": ids} if ids else columns, geometry=geoms, crs="EPSG:3035"
+    )
+
+
+def test_focal_polygons_are_focal_regions():
+    # Each polygon's cells become one focal region (short-circuited into one node).
+    # 2 x 6 grid of 1-ohm cells, 4 neighbors: region 7 = columns 0-1, region 9 = columns
+    # 4-5; between them two rows, each three 1-ohm links in series (3 ohm), in parallel
+    # (the vertical links carry nothing by symmetry): 3 / 2 = 1.5 ohm.
+    da = _dataarray(np.ones((2, 6)))
+    out = C.pairwise_resistance(da, _strip_polygons([7, 9]), neighbors=4)
+    assert list(out.resistances.index) == [7, 9]
+    assert out.resistances.loc[7, 9] == pytest.approx(1.5)
+    grid = C.pairwise_resistance(da, np.array([[7, 7, 0, 0, 9, 9]] * 2), neighbors=4)
+    np.testing.assert_allclose(out.cumulative_current.values, grid.cumulative_current.values)
+    # one-to-all shorts them too: 1 A from region 7 to region 9 over the same 1.5 ohm
+    o2a = C.one_to_all(da, _strip_polygons([7, 9]), neighbors=4)
+    assert o2a.resistances.loc[7] == pytest.approx(1.5)
+
+
+def test_focal_geodataframe_without_id_column_raises():
+    # Regression: a GeoDataFrame without an "id" column was numbered 1..n silently, so
+    # results could not be merged back on the user's own ids.
+    da = _dataarray(np.ones((2, 6)))
+    focal = _strip_polygons(None, name=["a", "b"])
+    with pytest.raises(
+        ValueError, match=r"focal has no column id_column='id'.*Columns: \['name'\]"
+    ):
+        C.pairwise_resistance(da, focal, neighbors=4)
+
+
+def test_focal_id_column_and_index():
+    da = _dataarray(np.ones((2, 6)))
+    named = _strip_polygons(None, core=[3, 5])
+    out = C.pairwise_resistance(da, named, id_column="core", neighbors=4)
+    assert list(out.resistances.index) == [3, 5]
+    indexed = _strip_polygons(None).set_axis([11, 12])
+    assert list(C.pairwise_resistance(da, indexed, id_column=None).resistances.index) == [11, 12]
+    with pytest.raises(
+        ValueError, match=r"focal ids \(index\) must be positive integers. Got \[0, 1\]"
+    ):
+        C.pairwise_resistance(da, _strip_polygons(None), id_column=None)
+
+
+def test_focal_polygon_without_cell_centre_raises():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    da = _dataarray(np.ones((2, 6)))
+    tiny = gpd.GeoDataFrame(
+        {"id": [1, 2]}, geometry=[box(0, 800, 200, 1000), box(410, 910, 420, 920)], crs="EPSG:3035"
+    )
+    with pytest.raises(ValueError, match="focal polygon 2 covers no cell centre"):
+        C.pairwise_resistance(da, tiny)
+
+
+def test_focal_lines_are_refused():
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    da = _dataarray(np.ones((2, 6)))
+    lines = gpd.GeoDataFrame(
+        {"id": [1, 2]}, geometry=[LineString([(0, 950), (100, 950)])] * 2, crs="EPSG:3035"
+    )
+    with pytest.raises(ValueError, match="focal must hold point or polygon geometries"):
+        C.pairwise_resistance(da, lines)
+
+
+def test_results_are_frozen_with_tables():
+    import dataclasses
+
+    out = C.pairwise_resistance(np.ones((1, 3)), [(0, 0), (0, 2)], neighbors=4)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        out.solver = "amg"
+    # two 1-ohm links in series
+    assert out.to_frame().to_dict("records") == [{"id_a": 1, "id_b": 2, "resistance": 2.0}]
+    o2a = C.one_to_all(np.ones((1, 3)), [(0, 0), (0, 2)], neighbors=4)
+    assert o2a.to_frame().to_dict("records") == [
+        {"focal_id": 1, "resistance": 2.0},
+        {"focal_id": 2, "resistance": 2.0},
+    ]
+    net = C.network_pairwise([(1, 2, 1.0), (3, 4, 1.0)], [1, 2, 3])
+    table = net.to_frame().set_index(["id_a", "id_b"])["resistance"]
+    assert table[(1, 2)] == 1.0 and table[(1, 3)] == np.inf  # no path between components

@@ -10,7 +10,7 @@ movement concentrates (corridors and pinch points).
 The module follows Circuitscape.jl's conventions (Anantharaman et al. 2020), so a
 Circuitscape job gives the same numbers here (see :mod:`gpec_teach.circuitscape_io`):
 
-* **graph**: 8 neighbours (or 4), conductance between neighbours
+* **graph**: 8 neighbors (or 4), conductance between neighbors
   ``mean(c_a, c_b)`` ("average conductance", :data:`DEFAULT_CONNECTION`: the default of
   Circuitscape 4, Circuitscape.jl and Omniscape, ``connect_using_avg_resistances =
   False``) or ``1 / mean(r_a, r_b)`` ("average resistance", ``connection="resistance"``,

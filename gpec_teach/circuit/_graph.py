@@ -1,4 +1,4 @@
-"""The raster circuit of :mod:`gpec_teach.circuit`: cells to nodes, neighbours to resistors.
+"""The raster circuit of :mod:`gpec_teach.circuit`: cells to nodes, neighbors to resistors.
 
 Builds the graph Circuitscape builds from a resistance raster (the kernels are in
 :mod:`gpec_teach._laplacian`), reads its short-circuit regions and the grids that sit
@@ -180,7 +180,7 @@ def raster_graph(
 
     with :math:`r_a` the resistance of cell ``a`` (ohm per cell; the cell size
     does not enter, as in Circuitscape) and :math:`w_{ab} = 1` for edge
-    neighbours, :math:`\sqrt{2}` for diagonal ones.
+    neighbors, :math:`\sqrt{2}` for diagonal ones.
 
     Parameters
     ----------
@@ -191,7 +191,7 @@ def raster_graph(
         What the grid holds. Conductance 0 means "no node", as in Circuitscape.
         Zero resistance is an error unless the cell lies in a short-circuit region.
     neighbors : {8, 4}, default 8
-        Connect 8 neighbours (Circuitscape default) or 4.
+        Connect 8 neighbors (Circuitscape default) or 4.
     connection : {"conductance", "resistance"}, default :data:`DEFAULT_CONNECTION` ("conductance")
         Average conductance (the default of Circuitscape 4, Circuitscape.jl and
         Omniscape: ``connect_using_avg_resistances = False``) or average resistance

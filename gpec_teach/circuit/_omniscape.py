@@ -317,7 +317,7 @@ def omniscape(
     values, neighbors : see :func:`raster_graph`.
     connection : {"conductance", "resistance"}, default :data:`DEFAULT_CONNECTION` ("conductance")
         Omniscape runs Circuitscape with its default, average conductance between
-        neighbours (the default of every circuit function here); ``"resistance"``
+        neighbors (the default of every circuit function here); ``"resistance"``
         averages resistances.
     conditions : OmniscapeCondition or list of them, optional
         Conditional connectivity: connect a target only to the sources that

@@ -204,7 +204,7 @@ def run_omniscape_ini(path, *, output_dir=None, write: bool = True, base_dir=Non
     raster must have the resistance grid's size), the resistance is reclassified if
     asked, sources are read or derived from the resistance, and
     :func:`gpec_teach.circuit.omniscape` runs the moving window with Omniscape's
-    rules: average conductance between neighbours, sources within ``radius`` of
+    rules: average conductance between neighbors, sources within ``radius`` of
     each target sharing the strength of its block,
 
     .. math:: I_c = S_t \, \frac{s_c}{\sum_{c' \in W_t} s_{c'}},

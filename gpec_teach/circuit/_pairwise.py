@@ -180,7 +180,7 @@ def pairwise_resistance(
 
     Examples
     --------
-    A 1 x 3 strip of unit resistances, 4 neighbours: two 1-ohm links in series.
+    A 1 x 3 strip of unit resistances, 4 neighbors: two 1-ohm links in series.
 
     >>> out = pairwise_resistance([[1.0, 1.0, 1.0]], [(0, 0), (0, 2)], neighbors=4)
     >>> float(out.resistances.loc[1, 2])
@@ -379,7 +379,7 @@ def effective_resistance(
     Examples
     --------
     Two parallel routes of 2 ohm each between the ends of a 2 x 2 ring give
-    1 ohm (4 neighbours, unit cells: every link is 1 ohm).
+    1 ohm (4 neighbors, unit cells: every link is 1 ohm).
 
     >>> effective_resistance([[1.0, 1.0], [1.0, 1.0]], (0, 0), (1, 1), neighbors=4)
     1.0

@@ -24,7 +24,7 @@ __all__ = ["DIRECT_SOLVER_LIMIT", "ConvergenceError", "LaplacianSolver"]
 
 #: Grids with more nodes than this use the multigrid solver when ``solver="auto"``.
 #: Below it a sparse LU is faster for several focal points and fits in memory
-#: (about 150 MB of factors for a 390 x 390 grid with 8 neighbours).
+#: (about 150 MB of factors for a 390 x 390 grid with 8 neighbors).
 DIRECT_SOLVER_LIMIT = 150_000
 
 
