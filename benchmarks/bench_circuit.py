@@ -104,9 +104,9 @@ def run_pairwise(r):
 
 
 def run_ours_solver_only(state):
-    from gpec_teach.circuit import _PairwiseBasis
+    from gpec_teach.circuit._solver import PairwiseBasis
 
-    basis = _PairwiseBasis(
+    basis = PairwiseBasis(
         state["lap"],
         state["comp"],
         np.array([state["a"], state["b"]]),

@@ -9,7 +9,7 @@ cell:
 * a node per valid cell; cells of one short-circuit region (polygon) share one
   node, including region cells that are nodata, provided the region has at
   least one valid cell (regions with no valid cell are absent);
-* an edge between 4- (and optionally diagonal) neighbours that are both valid;
+* an edge between 4- (and optionally diagonal) neighbors that are both valid;
   its conductance is ``1 / mean(r_a, r_b)`` (average resistance) or
   ``mean(c_a, c_b)`` (average conductance), divided by ``sqrt(2)`` for diagonals;
 * the current "through" a node is ``max(total inflow, total outflow)``, so a

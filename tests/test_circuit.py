@@ -261,11 +261,13 @@ def test_cumulative_current_is_sum_of_pair_maps_and_max_is_max():
 
 
 # ----------------------------------------------------------- disconnected and regions
-def test_disconnected_pairs_are_minus_one_and_infinite():
+def test_disconnected_pairs_are_infinite():
+    # Issue 18: "no path" is inf in every Python result (-1 only in Circuitscape files,
+    # see test_circuitscape_reference); the table used to say -1.
     r = np.ones((3, 5))
     r[:, 2] = NAN  # a column of nodata splits the grid
     out = C.pairwise_resistance(r, [(0, 0), (2, 1), (1, 4)])
-    assert out.resistances.loc[1, 3] == -1 and out.resistances.loc[2, 3] == -1
+    assert out.resistances.loc[1, 3] == np.inf and out.resistances.loc[2, 3] == np.inf
     assert out.resistances.loc[1, 2] > 0
     assert C.effective_resistance(r, (0, 0), (1, 4)) == float("inf")
 
@@ -293,7 +295,8 @@ def test_focal_regions_are_short_circuited_per_pair():
 def test_pairs_option_restricts_the_solves():
     r = random_grid((6, 6), 10)
     out = C.pairwise_resistance(r, [(0, 0), (5, 5), (0, 5)], pairs=[(1, 3)])
-    assert out.resistances.loc[1, 2] == -1 and out.resistances.loc[1, 3] > 0
+    # a pair left out is not computed (NaN), which is not the same as "no path" (inf)
+    assert np.isnan(out.resistances.loc[1, 2]) and out.resistances.loc[1, 3] > 0
 
 
 # ------------------------------------------------------------- other modes
@@ -330,11 +333,11 @@ def test_all_to_one_matches_advanced():
     assert out.resistances is None
 
 
-def test_one_to_all_isolated_id_is_minus_one():
+def test_one_to_all_isolated_id_is_infinite():
     r = np.ones((1, 5))
     r[0, 2] = NAN
     out = C.one_to_all(r, [(0, 0), (0, 1), (0, 4)], neighbors=4)
-    assert out.resistances.loc[3] == -1
+    assert out.resistances.loc[3] == np.inf
     assert out.resistances.loc[1] == pytest.approx(1.0)
 
 
@@ -381,7 +384,7 @@ def test_network_advanced_reference_square():
 def test_network_cumulative_currents_sum_pairs():
     edges = [(0, 1, 1.0), (1, 2, 2.0), (2, 0, 1.0), (2, 3, 1.0), (5, 6, 1.0)]
     out = C.network_pairwise(edges, [0, 3, 5, 6])
-    assert out.resistances.loc[0, 5] == -1
+    assert out.resistances.loc[0, 5] == np.inf
     total = sum(
         s.reindex(out.cumulative_node_currents.index, fill_value=0)
         for s in out.node_currents.values()
@@ -522,7 +525,9 @@ def test_points_in_another_crs_are_an_error():
     pts = gpd.GeoDataFrame(geometry=[Point(50, 950), Point(350, 650)], crs="EPSG:32633")
     with pytest.raises(ValueError, match=r"resistance: EPSG:3035, focal: EPSG:32633"):
         C.pairwise_resistance(da, pts)
-    ok = gpd.GeoDataFrame(geometry=[Point(50, 950), Point(350, 650)], crs="EPSG:3035")
+    ok = gpd.GeoDataFrame(
+        {"id": [1, 2]}, geometry=[Point(50, 950), Point(350, 650)], crs="EPSG:3035"
+    )
     assert C.pairwise_resistance(da, ok).resistances.loc[1, 2] > 0
 
 
@@ -693,7 +698,7 @@ def test_error_touching_zero_resistance_regions():
 
 def test_amg_singular_laplacian_with_components_and_isolated_cells():
     # The multigrid path solves the singular Laplacian with consistent
-    # right-hand sides; components, isolated cells and -1 pairs must match LU.
+    # right-hand sides; components, isolated cells and inf pairs must match LU.
     r = random_grid((30, 30), 19)
     r[:, 15] = np.nan  # two halves
     r[5, 5] = 1.0
@@ -702,7 +707,7 @@ def test_amg_singular_laplacian_with_components_and_isolated_cells():
     d = C.pairwise_resistance(r, pts, solver="direct", neighbors=4)
     a = C.pairwise_resistance(r, pts, solver="amg", rtol=1e-10, neighbors=4)
     np.testing.assert_allclose(a.resistances, d.resistances, rtol=1e-7)
-    assert d.resistances.loc[1, 3] == -1
+    assert d.resistances.loc[1, 3] == np.inf
     np.testing.assert_allclose(a.cumulative_current, d.cumulative_current, atol=1e-7)
     adv_d = C.all_to_one(r, pts, solver="direct", neighbors=4)
     adv_a = C.all_to_one(r, pts, solver="amg", rtol=1e-10, neighbors=4)
@@ -762,11 +767,108 @@ def test_grounds_dataarray_with_encoded_nodata_is_masked():
     # Regression: _aligned read grounds/sources DataArrays raw (with keep_inf), so their
     # nodata value (rio.nodata = -9999 here) was taken as a ground of conductance -9999.
     # The one raster adapter masks it: the -9999 cell is no ground at all.
-    from gpec_teach._raster import unwrap
-    from gpec_teach.circuit import _aligned
+    # Through the public API: a 2 x 2 grid of 1-ohm cells (4 neighbours), 1 A into
+    # (1, 1), grounds of 1 ohm at (0, 1) and -9999 (nodata) at (0, 0). Were -9999 read
+    # as a ground, current would also leave through (0, 0); masked, none does, and
+    # the one real ground takes the whole 1 A.
+    src = _dataarray(np.array([[0.0, 0.0], [0.0, 1.0]]))
+    grounds = _dataarray(np.array([[-9999.0, 1.0], [NAN, NAN]])).rio.write_nodata(-9999.0)
+    out = C.advanced(_dataarray(np.ones((2, 2))), src, grounds, neighbors=4)
+    assert float(out.current.values[0, 0]) == pytest.approx(0.25)  # on the detour only
+    # (1, 1) -> (0, 1) direct (1 ohm) and via (1, 0), (0, 0) (3 ohm): 0.75 A and 0.25 A
+    # reach (0, 1); 1 ohm to ground there: v(0, 1) = 1 V
+    assert float(out.voltage.values[0, 1]) == pytest.approx(1.0)
 
-    grid = unwrap("resistance", _dataarray(np.ones((2, 2))))
-    grounds = _dataarray(np.array([[-9999.0, 1.0], [0.0, 0.0]]))
-    grounds = grounds.rio.write_nodata(-9999.0)
-    values = _aligned("grounds", grounds, grid, keep_inf=True)
-    assert np.isnan(values[0, 0]) and values[0, 1] == 1.0
+
+# ---------------------------------------------- focal GeoDataFrames (issue 18)
+def _strip_polygons(ids, **columns):
+    """Two rectangles over columns 0-1 and 4-5 of a 2 x 6 grid of 100 m cells (y 800-1000)."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    geoms = [box(0, 800, 200, 1000), box(400, 800, 600, 1000)]
+    return gpd.GeoDataFrame(
+        {**columns, "id": ids} if ids else columns, geometry=geoms, crs="EPSG:3035"
+    )
+
+
+def test_focal_polygons_are_focal_regions():
+    # Each polygon's cells become one focal region (short-circuited into one node).
+    # 2 x 6 grid of 1-ohm cells, 4 neighbors: region 7 = columns 0-1, region 9 = columns
+    # 4-5; between them two rows, each three 1-ohm links in series (3 ohm), in parallel
+    # (the vertical links carry nothing by symmetry): 3 / 2 = 1.5 ohm.
+    da = _dataarray(np.ones((2, 6)))
+    out = C.pairwise_resistance(da, _strip_polygons([7, 9]), neighbors=4)
+    assert list(out.resistances.index) == [7, 9]
+    assert out.resistances.loc[7, 9] == pytest.approx(1.5)
+    grid = C.pairwise_resistance(da, np.array([[7, 7, 0, 0, 9, 9]] * 2), neighbors=4)
+    np.testing.assert_allclose(out.cumulative_current.values, grid.cumulative_current.values)
+    # one-to-all shorts them too: 1 A from region 7 to region 9 over the same 1.5 ohm
+    o2a = C.one_to_all(da, _strip_polygons([7, 9]), neighbors=4)
+    assert o2a.resistances.loc[7] == pytest.approx(1.5)
+
+
+def test_focal_geodataframe_without_id_column_raises():
+    # Regression: a GeoDataFrame without an "id" column was numbered 1..n silently, so
+    # results could not be merged back on the user's own ids.
+    da = _dataarray(np.ones((2, 6)))
+    focal = _strip_polygons(None, name=["a", "b"])
+    with pytest.raises(
+        ValueError, match=r"focal has no column id_column='id'.*Columns: \['name'\]"
+    ):
+        C.pairwise_resistance(da, focal, neighbors=4)
+
+
+def test_focal_id_column_and_index():
+    da = _dataarray(np.ones((2, 6)))
+    named = _strip_polygons(None, core=[3, 5])
+    out = C.pairwise_resistance(da, named, id_column="core", neighbors=4)
+    assert list(out.resistances.index) == [3, 5]
+    indexed = _strip_polygons(None).set_axis([11, 12])
+    assert list(C.pairwise_resistance(da, indexed, id_column=None).resistances.index) == [11, 12]
+    with pytest.raises(
+        ValueError, match=r"focal ids \(index\) must be positive integers. Got \[0, 1\]"
+    ):
+        C.pairwise_resistance(da, _strip_polygons(None), id_column=None)
+
+
+def test_focal_polygon_without_cell_centre_raises():
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    da = _dataarray(np.ones((2, 6)))
+    tiny = gpd.GeoDataFrame(
+        {"id": [1, 2]}, geometry=[box(0, 800, 200, 1000), box(410, 910, 420, 920)], crs="EPSG:3035"
+    )
+    with pytest.raises(ValueError, match="focal polygon 2 covers no cell centre"):
+        C.pairwise_resistance(da, tiny)
+
+
+def test_focal_lines_are_refused():
+    import geopandas as gpd
+    from shapely.geometry import LineString
+
+    da = _dataarray(np.ones((2, 6)))
+    lines = gpd.GeoDataFrame(
+        {"id": [1, 2]}, geometry=[LineString([(0, 950), (100, 950)])] * 2, crs="EPSG:3035"
+    )
+    with pytest.raises(ValueError, match="focal must hold point or polygon geometries"):
+        C.pairwise_resistance(da, lines)
+
+
+def test_results_are_frozen_with_tables():
+    import dataclasses
+
+    out = C.pairwise_resistance(np.ones((1, 3)), [(0, 0), (0, 2)], neighbors=4)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        out.solver = "amg"
+    # two 1-ohm links in series
+    assert out.to_frame().to_dict("records") == [{"id_a": 1, "id_b": 2, "resistance": 2.0}]
+    o2a = C.one_to_all(np.ones((1, 3)), [(0, 0), (0, 2)], neighbors=4)
+    assert o2a.to_frame().to_dict("records") == [
+        {"focal_id": 1, "resistance": 2.0},
+        {"focal_id": 2, "resistance": 2.0},
+    ]
+    net = C.network_pairwise([(1, 2, 1.0), (3, 4, 1.0)], [1, 2, 3])
+    table = net.to_frame().set_index(["id_a", "id_b"])["resistance"]
+    assert table[(1, 2)] == 1.0 and table[(1, 3)] == np.inf  # no path between components
