@@ -142,7 +142,7 @@ def polygonal(geom):
     return None
 
 
-def repair_polygons(geoms, name: str, labels=None, *, stacklevel: int = 4) -> np.ndarray:
+def repair_polygons(geoms, name: str, labels=None, *, stacklevel: int = 3) -> np.ndarray:
     """Repair invalid geometries with ``shapely.make_valid``, warning once.
 
     Each repaired geometry keeps its polygonal part (None when nothing polygonal is

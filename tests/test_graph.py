@@ -355,8 +355,12 @@ def test_restoration_gains_match_recomputation(seed):
     i, j = np.unravel_index(np.argmax(d), d.shape)
     d2 = d.copy()
     d2[i, j] = d2[j, i] = 100.0
-    ec2 = probability_of_connectivity(patch_graph_from_matrix(d2, attributes=a), dispersal_distance=KM)
-    gain = ec_change_from_new_link(g, g.ids[i], g.ids[j], link_distance=100.0, dispersal_distance=KM)
+    ec2 = probability_of_connectivity(
+        patch_graph_from_matrix(d2, attributes=a), dispersal_distance=KM
+    )
+    gain = ec_change_from_new_link(
+        g, g.ids[i], g.ids[j], link_distance=100.0, dispersal_distance=KM
+    )
     assert gain == pytest.approx(ec2.EC - ec, rel=1e-9)
     # new 5 ha patch at given distances
     new_d = np.random.default_rng(seed).uniform(0, 4 * KM, len(a))
@@ -387,11 +391,11 @@ def test_pc_between_zero_and_one_and_ec_at_most_total_area(seed):
 def test_pc_does_not_decrease_with_dispersal_distance(seed):
     a, d = disc_landscape(30, seed)
     g = patch_graph_from_matrix(d, attributes=a, landscape_area=a.sum())
-    values = [probability_of_connectivity(g, dispersal_distance=x).PC for x in np.geomspace(10, 1e6, 12)]
-    assert np.all(np.diff(values) >= -1e-15)
-    iic = [
-        integral_index_of_connectivity(g, threshold=x).IIC for x in np.geomspace(10, 1e6, 12)
+    values = [
+        probability_of_connectivity(g, dispersal_distance=x).PC for x in np.geomspace(10, 1e6, 12)
     ]
+    assert np.all(np.diff(values) >= -1e-15)
+    iic = [integral_index_of_connectivity(g, threshold=x).IIC for x in np.geomspace(10, 1e6, 12)]
     assert np.all(np.diff(iic) >= -1e-15)
 
 
@@ -476,7 +480,9 @@ def test_centroid_conventions_hand_worked_l_shape():
     ell = Polygon([(0, 0), (300, 0), (300, 100), (100, 100), (100, 300), (0, 300)])
     square = box(500, 0, 600, 100)  # centroid (550, 50), inside
     frame = gpd.GeoDataFrame({"id": [7, 9]}, geometry=[ell, square], crs="EPSG:3035")
-    np.testing.assert_allclose(patch_points(frame, distance_method="centroid"), [[110, 110], [550, 50]])
+    np.testing.assert_allclose(
+        patch_points(frame, distance_method="centroid"), [[110, 110], [550, 50]]
+    )
     np.testing.assert_allclose(
         patch_points(frame, distance_method="inside_centroid"), [[50, 200], [550, 50]]
     )
@@ -497,11 +503,17 @@ def test_one_default_distance_method_edge_across_constructors_and_protconn():
 
     from gpec_teach.protconn import protconn, protected_area_distances
 
-    frame = gpd.GeoDataFrame(geometry=[box(0, 0, 100, 100), box(300, 0, 400, 100)], crs="EPSG:3035")
+    frame = gpd.GeoDataFrame(
+        geometry=[box(0, 0, 100, 100), box(300, 0, 400, 100)], crs="EPSG:3035"
+    )
     assert patch_graph_from_polygons(frame).distance_method == "edge"
     assert patch_graph_from_polygons(frame).distances[0, 1] == 200.0  # edge to edge
-    for func in (patch_graph_from_polygons, patch_graph_from_raster, protconn,
-                 protected_area_distances):
+    for func in (
+        patch_graph_from_polygons,
+        patch_graph_from_raster,
+        protconn,
+        protected_area_distances,
+    ):
         assert inspect.signature(func).parameters["distance_method"].default == "edge"
 
 
