@@ -130,8 +130,9 @@ def test_every_reexported_name_resolves():
         if name not in getattr(mod, "__all__", ()):
             missing.append(f"{module}.{name}")
     assert not missing, f"re-exported but not public: {missing}"
-    for module in gpec_teach._SUBMODULES:
-        assert (Path(gpec_teach.__file__).parent / f"{module}.py").exists(), module
+    root = Path(gpec_teach.__file__).parent
+    for module in gpec_teach._SUBMODULES:  # a module file or a subpackage (issue 18)
+        assert (root / f"{module}.py").exists() or (root / module / "__init__.py").exists(), module
 
 
 def test_no_reexported_name_shadows_a_submodule():
