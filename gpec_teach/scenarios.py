@@ -391,9 +391,9 @@ class _Evaluator:
             d[i + 1 :, i] = row
         graph = patch_graph_from_matrix(d, attributes=self.areas, ids=self.ids)
         pc = probability_of_connectivity(
-            graph, distance=self.distance, probability=self.probability
+            graph, dispersal_distance=self.distance, probability=self.probability
         )
-        return float(pc["EC"])
+        return pc.EC
 
 
 # ====================================================================== action table

@@ -115,25 +115,29 @@ def _dispersal_results(graph, distances, probability, top):
     """Summary (one row per distance) and long table of the top patches, in one pass."""
     import pandas as pd
 
-    from .graph import _check_graph, patch_importance
+    from .graph import PatchGraph, patch_importance
 
-    graph = _check_graph(graph)
+    if not isinstance(graph, PatchGraph):
+        raise TypeError(
+            f"graph must be a PatchGraph. Got {describe(graph)}. Build one with "
+            "patch_graph_from_polygons, patch_graph_from_raster or patch_graph_from_matrix."
+        )
     d = _check_distances(distances)
     probability = check_probability("probability", probability)
     top = _check_top(top)
     total = float(graph.attributes.sum())
     rows, parts = [], []
     for dist in d.tolist():
-        imp = patch_importance(graph, distance=dist, probability=probability)
-        ec = float(imp.attrs["EC"])
+        result = patch_importance(graph, dispersal_distance=dist, probability=probability)
+        summary, imp = result.summary, result.table
         row = {
             "distance": dist,
-            "EC": ec,
-            "EC_pct_habitat": 100.0 * ec / total,
-            "PCnum": float(imp.attrs["PCnum"]),
+            "EC": summary.EC,
+            "EC_pct_habitat": 100.0 * summary.EC / total,
+            "PCnum": summary.PCnum,
         }
-        if "PC" in imp.attrs:
-            row["PC"] = float(imp.attrs["PC"])
+        if summary.landscape_area is not None:
+            row["PC"] = summary.PC
         rows.append(row)
         best = imp.sort_values(["dPC"], ascending=False, kind="mergesort").head(top)
         best = best.reset_index()
