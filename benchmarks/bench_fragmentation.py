@@ -4,7 +4,7 @@ Timed on seeded, spatially autocorrelated class rasters (uniform noise smoothed 
 Gaussian filter of sigma 3 cells, cut into 8 equal-area classes), at the
 teaching-landscape size (1000 x 1200) and at 4000 x 4000:
 
-- ``label_patches`` (all classes, 8 neighbours);
+- ``label_patches`` (all classes, 8 neighbors);
 - ``patch_table``, ``class_metrics`` and ``landscape_metrics`` (cellsize 30 m).
 
 Run: ``.venv/bin/python benchmarks/bench_fragmentation.py``

@@ -57,7 +57,7 @@ def setup_case(n: int, kind: str, min_probability: float, truncate: str):
             geometry=gpd.GeoSeries.from_xy(xy[:, 0], xy[:, 1]).buffer(0.5, cap_style="square"),
             crs="EPSG:3035",
         )
-        graph = patch_graph_from_polygons(frame, distance="centroid", attribute="area_ha")
+        graph = patch_graph_from_polygons(frame, distance_method="centroid", attribute="area_ha")
     else:
         graph = patch_graph_from_matrix(d, attributes=a)
     return graph, min_probability, truncate
@@ -67,9 +67,11 @@ def run_fast(state) -> str:
     from gpec_teach.graph import patch_importance
 
     graph, t, truncate = state
-    df = patch_importance(graph, distance=MEDIAN_DISPERSAL_M, min_probability=t, truncate=truncate)
-    n_conn = int((df["dPCconnector"] > 0).sum())
-    return f"PCnum {df.attrs['PCnum']:.6e}; {n_conn} connectors"
+    result = patch_importance(
+        graph, dispersal_distance=MEDIAN_DISPERSAL_M, min_probability=t, truncate=truncate
+    )
+    n_conn = int((result.table["dPCconnector"] > 0).sum())
+    return f"PCnum {result.summary.PCnum:.6e}; {n_conn} connectors"
 
 
 def _naive_dpc(graph, t, truncate, patches):
@@ -78,7 +80,7 @@ def _naive_dpc(graph, t, truncate, patches):
     from gpec_teach.graph import dispersal_probability
 
     a = graph.attributes
-    p = dispersal_probability(graph.distances, distance=MEDIAN_DISPERSAL_M)
+    p = dispersal_probability(graph.distances, dispersal_distance=MEDIAN_DISPERSAL_M)
     limit = -np.log(t) if (truncate == "paths" and t > 0) else np.inf
 
     def pcnum(keep):
@@ -108,9 +110,13 @@ def naive_case(size: str, graph, t, truncate, fast_seconds: float) -> Result:
     t0 = time.perf_counter()
     naive = _naive_dpc(graph, t, truncate, patches)
     seconds = (time.perf_counter() - t0) * n / sample
-    fast = patch_importance(
-        graph, distance=MEDIAN_DISPERSAL_M, min_probability=t, truncate=truncate
-    )["dPC"].to_numpy()[patches]
+    fast = (
+        patch_importance(
+            graph, dispersal_distance=MEDIAN_DISPERSAL_M, min_probability=t, truncate=truncate
+        )
+        .table["dPC"]
+        .to_numpy()[patches]
+    )
     err = float(np.max(np.abs(naive - fast)))
     est = "" if sample == n else f" (est. from {sample} removals)"
     note = f"max abs dPC diff vs fast {err:.1e}; speed-up x{seconds / fast_seconds:.0f}{est}"

@@ -100,8 +100,8 @@ def run_matrix(state) -> str:
     from gpec_teach.protconn import protconn_from_matrix
 
     a, d, kinds, area = state
-    r = protconn_from_matrix(a, d, region_area=area, distance=10.0, kinds=kinds)
-    return f"{d.shape[0]} nodes; ProtConn {r['ProtConn']:.3f} %, Bound {r['ProtConn_Bound']:.3f} %"
+    r = protconn_from_matrix(a, d, region_area=area, dispersal_distance=10.0, kinds=kinds)
+    return f"{d.shape[0]} nodes; ProtConn {r.ProtConn:.3f} %, Bound {r.ProtConn_Bound:.3f} %"
 
 
 def main() -> None:

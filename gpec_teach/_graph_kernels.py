@@ -160,7 +160,7 @@ def removal_losses(
     if candidates.size == 0:
         return np.zeros(n)
     graph = prune_replaceable_links(graph)
-    indptr, indices, data = graph.indptr, graph.indices, graph.data
+    indptr = graph.indptr
     losses = np.zeros(n)
     finite_c = np.isfinite(costs)
     base_value = transform(costs)
@@ -189,55 +189,11 @@ def removal_losses(
         row_edges = reach.astype(np.int64) @ degree[cols]
         for lo, hi in _chunks(row_edges, chunk_edges):
             sources = sources_all[lo:hi]
-            in_r = reach[lo:hi]
-            copy, col = np.nonzero(in_r)
-            m = copy.size
-            if m == 0:
+            copy, node, new_cost = _costs_without_node(
+                graph, degree, sources, reach[lo:hi], cols, col_pos, work_flat, limit
+            )
+            if copy.size == 0:
                 continue
-            node = cols[col]
-            width = in_r.shape[1]
-            in_flat = in_r.ravel()
-            local_id = np.full(in_r.size, -1, dtype=np.int64)
-            local_id[copy * width + col] = np.arange(m)
-            deg = degree[node]
-            pos = _expand_ranges(indptr[node].astype(np.int64), deg)
-            e_from = np.repeat(np.arange(m), deg)
-            e_copy = copy[e_from]
-            nbr = indices[pos]
-            w = data[pos]
-            nbr_col = col_pos[nbr]
-            internal = nbr_col >= 0
-            flat = e_copy[internal] * width + nbr_col[internal]
-            internal[internal] = in_flat[flat]
-            # internal links of each copy
-            rows_int = e_from[internal]
-            cols_int = local_id[e_copy[internal] * width + nbr_col[internal]]
-            w_int = w[internal]
-            # entry cost from the unaffected neighbours (their costs are final; the
-            # column of k is inf in `work`, so k itself never gives an entry)
-            ext = ~internal
-            e_ext = e_from[ext]
-            entry_val = work_flat[sources[e_copy[ext]] * n + nbr[ext]] + w[ext]
-            entry = np.full(m, np.inf)
-            if e_ext.size:
-                counts = np.bincount(e_ext, minlength=m)
-                nonempty = counts > 0
-                starts = (np.cumsum(counts) - counts)[nonempty]
-                entry[nonempty] = np.minimum.reduceat(entry_val, starts)
-            has_entry = np.isfinite(entry)
-            super_id = m + copy[has_entry]
-            rows = np.concatenate([rows_int, super_id])
-            targets = np.concatenate([cols_int, np.flatnonzero(has_entry)])
-            vals = np.concatenate([w_int, entry[has_entry]])
-            n_aux = m + len(sources)
-            aux = sp.csr_array((vals, (rows, targets)), shape=(n_aux, n_aux))
-            new_cost = dijkstra(
-                aux,
-                directed=True,
-                indices=m + np.arange(len(sources)),
-                min_only=True,
-                limit=limit,
-            )[:m]
             old_value = base_value[sources[copy], node]
             new_value = transform(new_cost)
             losses[k] += float(
@@ -246,6 +202,63 @@ def removal_losses(
         col_pos[cols] = -1
         work[:, k] = saved_k
     return losses
+
+
+def _costs_without_node(graph, degree, sources, in_r, cols, col_pos, work_flat, limit):
+    """Compute the new costs c'_ij, j in R_i, of every row i of one chunk (one Dijkstra).
+
+    Builds the auxiliary graph of :func:`removal_losses` (a copy of ``R_i`` per
+    row, its internal links and a super-source per row linked to each copied node
+    with its best entry cost) and returns ``(copy, node, new_cost)``: the row
+    (index into *sources*), the target node and its cost once the node is removed.
+    """
+    indptr, indices, data = graph.indptr, graph.indices, graph.data
+    n = graph.shape[0]
+    copy, col = np.nonzero(in_r)
+    m = copy.size
+    node = cols[col]
+    if m == 0:
+        return copy, node, np.zeros(0)
+    width = in_r.shape[1]
+    in_flat = in_r.ravel()
+    local_id = np.full(in_r.size, -1, dtype=np.int64)
+    local_id[copy * width + col] = np.arange(m)
+    deg = degree[node]
+    pos = _expand_ranges(indptr[node].astype(np.int64), deg)
+    e_from = np.repeat(np.arange(m), deg)
+    e_copy = copy[e_from]
+    nbr = indices[pos]
+    w = data[pos]
+    nbr_col = col_pos[nbr]
+    internal = nbr_col >= 0
+    flat = e_copy[internal] * width + nbr_col[internal]
+    internal[internal] = in_flat[flat]
+    # internal links of each copy
+    rows_int = e_from[internal]
+    cols_int = local_id[e_copy[internal] * width + nbr_col[internal]]
+    w_int = w[internal]
+    # entry cost from the unaffected neighbours (their costs are final; the
+    # column of k is inf in `work`, so k itself never gives an entry)
+    ext = ~internal
+    e_ext = e_from[ext]
+    entry_val = work_flat[sources[e_copy[ext]] * n + nbr[ext]] + w[ext]
+    entry = np.full(m, np.inf)
+    if e_ext.size:
+        counts = np.bincount(e_ext, minlength=m)
+        nonempty = counts > 0
+        starts = (np.cumsum(counts) - counts)[nonempty]
+        entry[nonempty] = np.minimum.reduceat(entry_val, starts)
+    has_entry = np.isfinite(entry)
+    super_id = m + copy[has_entry]
+    rows = np.concatenate([rows_int, super_id])
+    targets = np.concatenate([cols_int, np.flatnonzero(has_entry)])
+    vals = np.concatenate([w_int, entry[has_entry]])
+    n_aux = m + len(sources)
+    aux = sp.csr_array((vals, (rows, targets)), shape=(n_aux, n_aux))
+    new_cost = dijkstra(
+        aux, directed=True, indices=m + np.arange(len(sources)), min_only=True, limit=limit
+    )[:m]
+    return copy, node, new_cost
 
 
 def _chunks(row_edges: np.ndarray, budget: int) -> list[tuple[int, int]]:

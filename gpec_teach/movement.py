@@ -12,12 +12,19 @@ Distances and speeds need a projected CRS in metres: reproject fixes with ``to_c
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 import numpy as np
 import pandas as pd
+from scipy.stats import mannwhitneyu
+from shapely import points as make_points
 
-from ._validation import check_choice, check_positive, check_projected_crs, check_same_crs
+from ._raster import read_raster
+from ._validation import check_choice, check_positive, check_same_crs
+from ._vector import read_frame
 
 __all__ = [
+    "UsedAvailableTest",
     "read_fixes",
     "flag_outliers",
     "clean_fixes",
@@ -176,9 +183,7 @@ def flag_outliers(points, *, max_speed_kmh: float, zero_island: bool = True):
     >>> flag_outliers(pts, max_speed_kmh=20, zero_island=False).tolist()
     ['', 'speed', '']
     """
-    if points.crs is None:
-        raise ValueError("points has no CRS. Set it with points.set_crs(...) first.")
-    check_projected_crs("points", points.crs)
+    points = read_frame("points", points, what="GPS fixes")
     limit = check_positive("max_speed_kmh", max_speed_kmh) / 3.6
     reason = pd.Series("", index=points.index, dtype=object)
     empty = points.geometry.is_empty | points.geometry.isna() | points["timestamp"].isna()
@@ -264,8 +269,7 @@ def steps(points):
     >>> steps(pts)[["length_m", "speed_kmh", "turn_deg"]].round(1).values.tolist()
     [[3000.0, 3.0, 90.0], [4000.0, 4.0, nan]]
     """
-    if points.crs is not None:
-        check_projected_crs("points", points.crs)
+    points = read_frame("points", points, what="GPS fixes")
     rows = []
     for ind, group in points.groupby("individual", sort=True):
         x, y = group.geometry.x.to_numpy(), group.geometry.y.to_numpy()
@@ -377,7 +381,7 @@ def net_squared_displacement(points):
     >>> net_squared_displacement(pts).tolist()
     [0.0, 25.0]
     """
-    check_projected_crs("points", points.crs)
+    points = read_frame("points", points, what="GPS fixes")
     x = points.geometry.x
     y = points.geometry.y
     x0 = x.groupby(points["individual"]).transform("first")
@@ -424,9 +428,14 @@ def used_available(points, raster, *, ratio: int = 5, buffer_m: float = 0.0, see
     >>> int(ua["used"].sum()), len(ua), ua.loc[ua.used, "value"].tolist()
     (3, 9, [0.0, 15.0, 6.0])
     """
-    from shapely import points as make_points
-
-    check_same_crs("points", points.crs, "raster", raster.rio.crs)
+    points = read_frame("points", points, what="GPS fixes")
+    values, nodata, _, template, crs = read_raster("raster", raster)
+    if template is None or not hasattr(template, "rio"):
+        raise TypeError(
+            "raster must be a georeferenced xarray.DataArray (rioxarray), so that fixes can be "
+            "placed on it. Open it with rioxarray.open_rasterio(path)."
+        )
+    check_same_crs("points", points.crs, "raster", crs)
     if not isinstance(ratio, int) or ratio < 1:
         raise ValueError(f"ratio must be a whole number of at least 1. Got ratio={ratio!r}.")
     check_positive("buffer_m", buffer_m, allow_zero=True)
@@ -446,29 +455,58 @@ def used_available(points, raster, *, ratio: int = 5, buffer_m: float = 0.0, see
     ax = np.concatenate(drawn_x)[:need]
     ay = np.concatenate(drawn_y)[:need]
     ux, uy = points.geometry.x.to_numpy(), points.geometry.y.to_numpy()
-    values = _sample(raster, np.concatenate([ux, ax]), np.concatenate([uy, ay]))
+    transform = template.rio.transform()
+    sampled = _sample(values, nodata, transform, np.r_[ux, ax], np.r_[uy, ay])
     return pd.DataFrame(
-        {"used": np.r_[np.ones(len(ux), bool), np.zeros(need, bool)], "value": values}
+        {"used": np.r_[np.ones(len(ux), bool), np.zeros(need, bool)], "value": sampled}
     )
 
 
-def _sample(raster, x, y) -> np.ndarray:
+def _sample(values: np.ndarray, nodata, transform, x, y) -> np.ndarray:
     """Raster values at map coordinates (nearest cell; NaN outside or on nodata)."""
-    da = raster.squeeze(drop=True) if raster.ndim == 3 else raster
-    inv = ~da.rio.transform()
-    cols, rows = inv @ (np.asarray(x), np.asarray(y))
+    cols, rows = ~transform @ (np.asarray(x), np.asarray(y))
     rows, cols = np.floor(rows).astype(int), np.floor(cols).astype(int)
-    ok = (rows >= 0) & (rows < da.shape[0]) & (cols >= 0) & (cols < da.shape[1])
+    ok = (rows >= 0) & (rows < values.shape[0]) & (cols >= 0) & (cols < values.shape[1])
     out = np.full(len(rows), np.nan)
-    values = da.values.astype(float)
-    out[ok] = values[rows[ok], cols[ok]]
-    nodata = da.rio.nodata
+    out[ok] = values.astype(float)[rows[ok], cols[ok]]
     if nodata is not None and not np.isnan(nodata):
         out[out == nodata] = np.nan
     return out
 
 
-def compare_used_available(table, *, alternative: str = "less"):
+@dataclass(frozen=True)
+class UsedAvailableTest:
+    """Raster values at used and available points compared (:func:`compare_used_available`).
+
+    Attributes
+    ----------
+    median_used, median_available : float
+        Median raster value at used and at available points.
+    ratio : float
+        ``median_used / median_available`` (NaN when the available median is 0).
+    prob_used_below_available : float
+        Common-language effect size: probability that a used value is below an
+        available one (for ``alternative="less"``; above it otherwise), 0-1.
+    p_value : float
+        One- or two-sided p-value of the Mann-Whitney U test.
+    n_used, n_available : int
+        Points with a value (not NaN).
+    """
+
+    median_used: float
+    median_available: float
+    ratio: float
+    prob_used_below_available: float
+    p_value: float
+    n_used: int
+    n_available: int
+
+    def to_dict(self) -> dict:
+        """Return the fields as a dict (a table row)."""
+        return asdict(self)
+
+
+def compare_used_available(table, *, alternative: str = "less") -> UsedAvailableTest:
     """Compare raster values at used and available points (Mann-Whitney U test).
 
     With a resistance surface, animals that avoid costly cells give used values *less*
@@ -476,9 +514,10 @@ def compare_used_available(table, *, alternative: str = "less"):
 
     Returns
     -------
-    dict
+    UsedAvailableTest
         Median at used and available points, their ratio, the common-language effect size
-        (probability that a used value is below an available one) and the p-value.
+        (probability that a used value is below an available one), the p-value and the
+        numbers of points.
 
     References
     ----------
@@ -493,11 +532,9 @@ def compare_used_available(table, *, alternative: str = "less"):
     --------
     >>> t = pd.DataFrame({"used": [True] * 4 + [False] * 4, "value": [1, 2, 1, 2, 5, 6, 7, 8]})
     >>> out = compare_used_available(t)
-    >>> out["median_used"], out["median_available"], round(out["p_value"], 3)
+    >>> out.median_used, out.median_available, round(out.p_value, 3)
     (1.5, 6.5, 0.014)
     """
-    from scipy.stats import mannwhitneyu
-
     check_choice("alternative", alternative, ("less", "greater", "two-sided"))
     data = table.dropna(subset=["value"])
     used = data.loc[data["used"], "value"].to_numpy()
@@ -509,12 +546,12 @@ def compare_used_available(table, *, alternative: str = "less"):
         )
     res = mannwhitneyu(used, avail, alternative=alternative)
     effect = float(res.statistic) / (len(used) * len(avail))
-    return {
-        "median_used": float(np.median(used)),
-        "median_available": float(np.median(avail)),
-        "ratio": float(np.median(used) / np.median(avail)) if np.median(avail) else float("nan"),
-        "prob_used_below_available": 1.0 - effect if alternative == "less" else effect,
-        "p_value": float(res.pvalue),
-        "n_used": int(len(used)),
-        "n_available": int(len(avail)),
-    }
+    return UsedAvailableTest(
+        median_used=float(np.median(used)),
+        median_available=float(np.median(avail)),
+        ratio=float(np.median(used) / np.median(avail)) if np.median(avail) else float("nan"),
+        prob_used_below_available=1.0 - effect if alternative == "less" else effect,
+        p_value=float(res.pvalue),
+        n_used=int(len(used)),
+        n_available=int(len(avail)),
+    )

@@ -48,7 +48,7 @@ def test_03_1_hints():
     rules = n03.EX1_RULES
     assert "10 ha" in check("03.1", n03.n_cores(**(rules | {"min_ha": 10}))).message
     assert "without the edge rule" in check("03.1", n03.n_cores(**(rules | {"edge_m": 0}))).message
-    assert "4 neighbours" in check("03.1", n03.n_cores(**(rules | {"neighbours": 4}))).message
+    assert "4 neighbors" in check("03.1", n03.n_cores(**(rules | {"neighbors": 4}))).message
     assert "baseline" in check("03.1", n03.n_cores(**n03.BASELINE)).message
 
 
@@ -60,7 +60,7 @@ def test_03_2_hints():
     assert (
         "without the edge rule" in check("03.2", n03.core_km2(**(rules | {"edge_m": 0}))).message
     )
-    assert "4 neighbours" in check("03.2", n03.core_km2(**(rules | {"neighbours": 4}))).message
+    assert "4 neighbors" in check("03.2", n03.core_km2(**(rules | {"neighbors": 4}))).message
 
 
 def test_03_3_expected_is_a_share_of_records_above_the_share_of_land():

@@ -30,8 +30,8 @@ def test_09_1_toy_ec_by_hand():
     assert check("09.1", math.sqrt(pcnum)).correct
     # the worked example of the notebook: PCnum = 475 000 ha2 at D = 1 km
     assert math.isclose(n09._toy_ec(1000.0) ** 2, 475_000.0, rel_tol=1e-12)
-    pc = probability_of_connectivity(n09.toy_graph(), distance=n09.EX1_D)
-    assert math.isclose(pc["EC"], expected, rel_tol=1e-12)
+    pc = probability_of_connectivity(n09.toy_graph(), dispersal_distance=n09.EX1_D)
+    assert math.isclose(pc.EC, expected, rel_tol=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -41,7 +41,7 @@ def test_09_1_toy_ec_by_hand():
         (lambda e: n09._toy_ec(1000.0), "worked example"),
         (lambda e: e**2, "PC numerator"),
         (lambda e: e**2 / n09.TOY_LANDSCAPE_HA**2, "This is PC"),
-        (lambda e: n09._toy_ec(2.0), "distance=2"),
+        (lambda e: n09._toy_ec(2.0), "dispersal_distance=2"),
         (lambda e: e / 100, "km2 where ha"),
     ],
 )
@@ -59,8 +59,8 @@ def importance_10km():
 
     lc = data.load("landcover", year=2020)
     cores = n09.core_areas(lc.values)
-    graph = patch_graph_from_raster(cores, cellsize=100.0, distance="edge")
-    return graph, patch_importance(graph, distance=10_000)
+    graph = patch_graph_from_raster(cores, cellsize=100.0, distance_method="edge")
+    return graph, patch_importance(graph, dispersal_distance=10_000).table
 
 
 def test_09_2_expected_is_the_largest_connector(importance_10km):
@@ -84,7 +84,7 @@ def test_09_2_hints(importance_10km):
 def test_09_3_expected_and_hints():
     graph = n09.core_graph()
     expected = n09._ec_km2()
-    pcnum = probability_of_connectivity(graph, distance=10_000)["PCnum"]
+    pcnum = probability_of_connectivity(graph, dispersal_distance=10_000).PCnum
     assert math.isclose(expected, math.sqrt(pcnum) / 100, rel_tol=1e-12)
     total = graph.attributes.sum() / 100
     assert math.sqrt((graph.attributes**2).sum()) / 100 < expected < total

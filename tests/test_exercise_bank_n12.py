@@ -34,7 +34,7 @@ def test_12_1_hints():
     expected = n12.mesh_2020_km2()
     assert "hectares" in check("12.1", expected * 100).message
     four = _mesh_ha_by_hand(2020, connectivity=1) / 100
-    assert "4-neighbour" in check("12.1", four).message
+    assert "4-neighbor" in check("12.1", four).message
     habitat_ref = n12._mesh_year_ha(2020, denominator="habitat") / 100
     assert "habitat area" in check("12.1", habitat_ref).message
     assert "includes the sea" in check("12.1", n12._mesh_mask_with_sea_ha() / 100).message

@@ -44,7 +44,9 @@ def belmora_standard(pas, scenario, countries):
 
 def test_13_1_expected_matches_the_table_of_all_countries(pas, countries):
     # Independent path: protconn_by_region instead of protconn on one country.
-    table = protconn_by_region(pas, countries, region_column="ISO3", distances_km=[10], year=2020)
+    table = protconn_by_region(
+        pas, countries, region_column="ISO3", dispersal_distances_km=[10], year=2020
+    )
     row = table[table["region"] == "XCA"].iloc[0]
     expected = n13._protconn_ex1()
     assert math.isclose(expected, row["ProtConn"], rel_tol=1e-9)
@@ -59,7 +61,7 @@ def test_13_1_expected_matches_the_table_of_all_countries(pas, countries):
         (lambda e: n13._protconn_ex1(year=2000), "earlier epoch"),
         (lambda e: n13._protconn_ex1(distance_km=1.0), "another dispersal distance"),
         (lambda e: n13._protconn_ex1(distance_km=100.0), "another dispersal distance"),
-        (lambda e: n13._result("XCA", 2020, 10.0)["Prot"], "That is Prot"),
+        (lambda e: n13._result("XCA", 2020, 10.0).Prot, "That is Prot"),
     ],
 )
 def test_13_1_typical_mistakes_get_their_hint(wrong, hint):
@@ -84,7 +86,7 @@ def test_13_2_expected_is_the_difference_of_protconn_standard(belmora_standard):
         (lambda: n13._gain("Prot"), "gain in coverage"),
         (n13._relative_gain_percent, "relative change"),
         (lambda: n13._gain(distance_km=1.0), "another dispersal distance"),
-        (lambda: n13._result("XBE", 2024, 10.0, scenario=True)["ProtConn"], "not the gain"),
+        (lambda: n13._result("XBE", 2024, 10.0, scenario=True).ProtConn, "not the gain"),
     ],
 )
 def test_13_2_typical_mistakes_get_their_hint(wrong, hint):

@@ -25,7 +25,7 @@ def table():
         pas,
         data.load("countries"),
         region_column="ISO3",
-        distances_km=[1, 10, 100],
+        dispersal_distances_km=[1, 10, 100],
         year=[2000, 2010, 2020],
     )
     return out[out["region"] == "XBE"].set_index(["distance_km", "year"])
@@ -48,8 +48,8 @@ def test_15_1_expected_is_the_difference_in_the_table(table):
         (lambda: n15._change_points(2000, 2020), "wrong year"),
         (lambda: n15._change_points(distance_km=1.0), "another dispersal distance"),
         (lambda: n15._change_points(distance_km=100.0), "another dispersal distance"),
-        (lambda: n15._protconn(2020)["Prot"] - n15._protconn(2010)["Prot"], "change in coverage"),
-        (lambda: n15._protconn(2020)["ProtConn"], "not a change"),
+        (lambda: n15._protconn(2020).Prot - n15._protconn(2010).Prot, "change in coverage"),
+        (lambda: n15._protconn(2020).ProtConn, "not a change"),
     ],
 )
 def test_15_1_typical_mistakes_get_their_hint(wrong, hint):

@@ -49,28 +49,28 @@ def test_label_patches_one_class():
     np.testing.assert_array_equal(labels, [[1, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 2]])
 
 
-def test_four_versus_eight_neighbours():
+def test_four_versus_eight_neighbors():
     # A diagonal line touches only by corners: one patch with 8 neighbours,
     # four patches with 4 neighbours.
     diagonal = np.eye(4, dtype=bool)
     assert label_patches(diagonal)[1] == 1
-    assert label_patches(diagonal, neighbours=4)[1] == 4
+    assert label_patches(diagonal, neighbors=4)[1] == 4
     # On a chessboard the 0 cells touch too (8 neighbours): 2 patches; 4 neighbours: 8.
     chess = np.indices((4, 4)).sum(axis=0) % 2
     assert label_patches(chess)[1] == 2
-    assert label_patches(chess, neighbours=4)[1] == 16
+    assert label_patches(chess, neighbors=4)[1] == 16
 
 
 def test_label_patches_agrees_with_scipy_per_class():
     classes = smooth_classes((60, 70), 4, seed=3)
-    _, n = label_patches(classes, neighbours=4)
+    _, n = label_patches(classes, neighbors=4)
     expected = sum(ndimage.label(classes == c)[1] for c in range(1, 5))
     assert n == expected
 
 
 def test_boolean_mask_labels_habitat_only():
     mask = np.array([[True, False, True], [False, False, True]])
-    labels, n = label_patches(mask, neighbours=4)
+    labels, n = label_patches(mask, neighbors=4)
     assert n == 2
     np.testing.assert_array_equal(labels, [[1, 0, 2], [0, 0, 2]])
 
@@ -210,10 +210,10 @@ def test_class_edges_are_twice_the_landscape_edge():
     assert m["TE"].sum() == pytest.approx(2 * land["TE"])
 
 
-def test_four_neighbours_gives_more_patches_and_lower_mesh():
+def test_four_neighbors_gives_more_patches_and_lower_mesh():
     classes = smooth_classes((60, 60), 3, seed=5)
     m8 = class_metrics(classes, cellsize=10).set_index("class")
-    m4 = class_metrics(classes, cellsize=10, neighbours=4).set_index("class")
+    m4 = class_metrics(classes, cellsize=10, neighbors=4).set_index("class")
     assert (m4["NP"] >= m8["NP"]).all()
     assert (m4["MESH"] <= m8["MESH"] + 1e-12).all()
     np.testing.assert_allclose(m4["CA"], m8["CA"])  # areas do not depend on the rule
@@ -347,8 +347,8 @@ def test_errors_shared_by_the_metric_functions(func):
         func(GRID, cellsize=-30)
     with pytest.raises(TypeError, match="cellsize is required for a plain array"):
         func(GRID)
-    with pytest.raises(ValueError, match="neighbours must be one of 4, 8. Got neighbours=6"):
-        func(GRID, cellsize=1, neighbours=6)
+    with pytest.raises(ValueError, match="neighbors must be one of 4, 8. Got neighbors=6"):
+        func(GRID, cellsize=1, neighbors=6)
     with pytest.raises(ValueError, match="every cell is nodata"):
         func(np.full((2, 2), np.nan), cellsize=1)
     with pytest.raises(ValueError, match="every cell is nodata"):

@@ -90,30 +90,30 @@ def naive_dpc(a, p, **kw):
 # ------------------------------------------------------------------- hand-worked cases
 def test_dispersal_probability_half_at_median_distance():
     # k = ln 2 / 1000; p(1000) = 0.5, p(2000) = 0.25, p(0) = 1
-    p = dispersal_probability(np.array([0.0, 1000.0, 2000.0]), distance=1000)
+    p = dispersal_probability(np.array([0.0, 1000.0, 2000.0]), dispersal_distance=1000)
     np.testing.assert_allclose(p, [1.0, 0.5, 0.25])
 
 
 def test_dispersal_probability_other_probability_and_kernel():
     # p = 0.1 at 5 km: k = ln 10 / 5000; at 10 km p = 0.1^2 = 0.01
-    p = dispersal_probability([[0, 10_000], [10_000, 0]], distance=5000, probability=0.1)
+    p = dispersal_probability([[0, 10_000], [10_000, 0]], dispersal_distance=5000, probability=0.1)
     np.testing.assert_allclose(p, [[1, 0.01], [0.01, 1]])
     # user kernel: a step at 1 km (diagonal is still p_ii = 1)
     step = dispersal_probability(
         [[0, 500, 2000], [500, 0, 800], [2000, 800, 0]],
-        distance=None,
+        dispersal_distance=None,
         kernel=lambda d: (d <= 1000).astype(float) * 0.9,
     )
     np.testing.assert_allclose(step, [[1, 0.9, 0], [0.9, 1, 0.9], [0, 0.9, 1]])
     # np.inf distance = unreachable -> probability 0
-    assert dispersal_probability([np.inf], distance=1000)[0] == 0.0
+    assert dispersal_probability([np.inf], dispersal_distance=1000)[0] == 0.0
 
 
 def test_csgraph_zero_pitfall_touching_patches_keep_pstar_one():
     # Patches 0 and 1 touch (d = 0 -> p = 1 -> cost 0). A dense csgraph input would read
     # that zero as "no link" and route 0 -> 2 -> 1 with p = 0.125 * 0.125.
     d = np.array([[0.0, 0.0, 3000.0], [0.0, 0.0, 3000.0], [3000.0, 3000.0, 0.0]])
-    pstar = max_product_probability(dispersal_probability(d, distance=1000))
+    pstar = max_product_probability(dispersal_probability(d, dispersal_distance=1000))
     assert pstar[0, 1] == 1.0
     assert pstar[1, 0] == 1.0
     np.testing.assert_allclose(pstar[0, 2], 0.125)
@@ -127,8 +127,9 @@ def test_csgraph_zero_pitfall_touching_chain_connector():
     g = patch_graph_from_matrix(
         [[0, 0, 5 * KM], [0, 0, KM], [5 * KM, KM, 0]], attributes=[1.0, 1.0, 1.0]
     )
-    df = patch_importance(g, distance=KM)
-    assert df.attrs["PCnum"] == pytest.approx(7.0)
+    res = patch_importance(g, dispersal_distance=KM)
+    df = res.table
+    assert res.summary.PCnum == pytest.approx(7.0)
     assert df.loc[2, "dPC"] == pytest.approx(100 * 4.9375 / 7)
     assert df.loc[2, "dPCconnector"] == pytest.approx(100 * 2 * 0.46875 / 7)
     assert df.loc[2, "dPCflux"] == pytest.approx(100 * 2 * 1.5 / 7)
@@ -150,9 +151,12 @@ def test_three_patch_stepping_stone_by_hand():
         attributes=[1.0, 1.0, 1.0],
         landscape_area=10,
     )
-    out = probability_of_connectivity(g, distance=KM)
-    assert out == pytest.approx({"PCnum": 5.5, "EC": np.sqrt(5.5), "PC": 0.055})
-    df = patch_importance(g, distance=KM)
+    out = probability_of_connectivity(g, dispersal_distance=KM)
+    assert out.to_dict() == pytest.approx(
+        {"PCnum": 5.5, "EC": np.sqrt(5.5), "PC": 0.055, "landscape_area": 10.0}
+    )
+    res = patch_importance(g, dispersal_distance=KM)
+    df = res.table
     # without 2: PCnum = 2 + 2 * 0.125 = 2.25 -> dPC_2 = 100 * 3.25 / 5.5
     # intra = 100 * 1 / 5.5; flux = 100 * 2 (0.5 + 0.5) / 5.5; connector = 100 * 2 * 0.125 / 5.5
     assert df.loc[2, "dPC"] == pytest.approx(100 * 3.25 / 5.5)
@@ -171,8 +175,9 @@ def test_four_patch_chain_iic_by_hand():
     pos = np.arange(4.0) * KM
     g = patch_graph_from_matrix(np.abs(pos[:, None] - pos[None, :]), attributes=np.ones(4))
     num = 53 / 6
-    assert integral_index_of_connectivity(g, threshold=KM)["IICnum"] == pytest.approx(num)
-    df = patch_importance(g, index="IIC", threshold=KM)
+    assert integral_index_of_connectivity(g, threshold=KM).IICnum == pytest.approx(num)
+    res = patch_importance(g, index="IIC", threshold=KM)
+    df = res.table
     # without 2: {1} and {3-4}: 3 + 2 * 1/2 = 4 -> dIIC_2 = 100 (53/6 - 4) / (53/6)
     # intra 1; flux 2 (1/2 + 1/2 + 1/3) = 8/3; connector 2 (1/3 + 1/4) = 7/6 (pairs 13, 14)
     assert df.loc[2, "dIIC"] == pytest.approx(100 * (num - 4) / num)
@@ -185,24 +190,24 @@ def test_four_patch_chain_iic_by_hand():
 def test_unreachable_patches_add_only_their_own_area():
     # Two patches with no link at all: PCnum = a1^2 + a2^2 = 4 + 9
     g = patch_graph_from_matrix([[0, np.inf], [np.inf, 0]], attributes=[2.0, 3.0])
-    assert probability_of_connectivity(g, distance=KM)["PCnum"] == pytest.approx(13.0)
+    assert probability_of_connectivity(g, dispersal_distance=KM).PCnum == pytest.approx(13.0)
 
 
 def test_restoration_new_link_by_hand():
     # two 1 ha patches 3 km apart: p = 0.125, PCnum = 2 + 2 * 0.125 = 2.25, EC = 1.5
     # a corridor making them 1 km apart: p = 0.5, PCnum = 3, EC = sqrt(3)
     g = patch_graph_from_matrix([[0, 3 * KM], [3 * KM, 0]], attributes=[1.0, 1.0])
-    gain = ec_change_from_new_link(g, 1, 2, link_distance=KM, distance=KM)
+    gain = ec_change_from_new_link(g, 1, 2, link_distance=KM, dispersal_distance=KM)
     assert gain == pytest.approx(np.sqrt(3) - 1.5)
     # a "corridor" longer than the existing link changes nothing
-    assert ec_change_from_new_link(g, 1, 2, link_distance=5 * KM, distance=KM) == 0.0
+    assert ec_change_from_new_link(g, 1, 2, link_distance=5 * KM, dispersal_distance=KM) == 0.0
 
 
 def test_restoration_new_patch_by_hand():
     # 1 ha patches 2 km apart: PCnum = 2 + 2 * 0.25 = 2.5. A 1 ha patch halfway:
     # PCnum = 3 + 2 (0.5 + 0.5 + 0.25) = 5.5.
     g = patch_graph_from_matrix([[0, 2 * KM], [2 * KM, 0]], attributes=[1.0, 1.0])
-    gain = ec_change_from_new_patch(g, 1.0, [KM, KM], distance=KM)
+    gain = ec_change_from_new_patch(g, 1.0, [KM, KM], dispersal_distance=KM)
     assert gain == pytest.approx(np.sqrt(5.5) - np.sqrt(2.5))
 
 
@@ -210,10 +215,11 @@ def test_restoration_new_patch_by_hand():
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_dpc_matches_naive_removal_on_non_metric_graphs(seed):
     a, d = disc_landscape(14, seed)
-    p = dispersal_probability(d, distance=KM)
+    p = dispersal_probability(d, dispersal_distance=KM)
     expected, full = naive_dpc(a, p)
-    df = patch_importance(patch_graph_from_matrix(d, attributes=a), distance=KM)
-    assert df.attrs["PCnum"] == pytest.approx(full, rel=1e-12)
+    res = patch_importance(patch_graph_from_matrix(d, attributes=a), dispersal_distance=KM)
+    df = res.table
+    assert res.summary.PCnum == pytest.approx(full, rel=1e-12)
     np.testing.assert_allclose(df["dPC"], expected, rtol=1e-9, atol=1e-12)
     # edge-to-edge distances: some patches really are connectors
     assert (df["dPCconnector"] > 1e-6).any()
@@ -225,13 +231,14 @@ def test_dpc_matches_naive_removal_on_non_metric_graphs(seed):
 @pytest.mark.parametrize("truncate", ["links", "paths"])
 def test_truncated_dpc_matches_naive_removal(truncate):
     a, d = disc_landscape(16, 5, spacing=3000.0)
-    p = dispersal_probability(d, distance=KM)
+    p = dispersal_probability(d, dispersal_distance=KM)
     t = 0.01
     limit = -np.log(t) if truncate == "paths" else np.inf
     expected, full = naive_dpc(a, p, min_probability=t, limit=limit)
     g = patch_graph_from_matrix(d, attributes=a)
-    df = patch_importance(g, distance=KM, min_probability=t, truncate=truncate)
-    assert df.attrs["PCnum"] == pytest.approx(full, rel=1e-12)
+    res = patch_importance(g, dispersal_distance=KM, min_probability=t, truncate=truncate)
+    df = res.table
+    assert res.summary.PCnum == pytest.approx(full, rel=1e-12)
     np.testing.assert_allclose(df["dPC"], expected, rtol=1e-9, atol=1e-12)
 
 
@@ -243,9 +250,10 @@ def test_dpc_with_ties_and_touching_patches_matches_naive():
     d[0, 1] = d[1, 0] = 0.0
     d[4, 5] = d[5, 4] = 0.0
     a = np.arange(1.0, 10.0)
-    p = dispersal_probability(d, distance=KM)
+    p = dispersal_probability(d, dispersal_distance=KM)
     expected, _ = naive_dpc(a, p)
-    df = patch_importance(patch_graph_from_matrix(d, attributes=a), distance=KM)
+    res = patch_importance(patch_graph_from_matrix(d, attributes=a), dispersal_distance=KM)
+    df = res.table
     np.testing.assert_allclose(df["dPC"], expected, rtol=1e-9)
 
 
@@ -260,16 +268,17 @@ def test_diic_matches_naive_removal(seed):
         keep = np.ones(len(a), bool)
         keep[k] = False
         expected.append(100 * (full - nx_iic_numerator(a, adjacency, keep)) / full)
-    df = patch_importance(
+    res = patch_importance(
         patch_graph_from_matrix(d, attributes=a), index="IIC", threshold=threshold
     )
-    assert df.attrs["IICnum"] == pytest.approx(full)
+    df = res.table
+    assert res.summary.IICnum == pytest.approx(full)
     np.testing.assert_allclose(df["dIIC"], expected, rtol=1e-9)
 
 
 def test_max_product_probability_matches_networkx():
     a, d = disc_landscape(20, 7)
-    p = dispersal_probability(d, distance=KM)
+    p = dispersal_probability(d, dispersal_distance=KM)
     pstar = max_product_probability(p)
     G = nx.Graph()
     for i in range(20):
@@ -292,7 +301,7 @@ def test_pruned_links_keep_every_single_removal_distance(seed):
 
     a, d = disc_landscape(40, seed)
     d[0, 1] = d[1, 0] = 0.0  # a touching pair (zero-cost link)
-    graph = K.cost_graph(dispersal_probability(d, distance=KM))
+    graph = K.cost_graph(dispersal_probability(d, dispersal_distance=KM))
     pruned = K.prune_replaceable_links(graph)
     assert pruned.nnz < graph.nnz / 2
     for k in range(0, 40, 3):
@@ -304,9 +313,9 @@ def test_pruned_links_keep_every_single_removal_distance(seed):
 
 def test_link_importance_matches_naive_link_removal():
     a, d = disc_landscape(10, 11)
-    p = dispersal_probability(d, distance=KM)
+    p = dispersal_probability(d, dispersal_distance=KM)
     g = patch_graph_from_matrix(d, attributes=a)
-    df = link_importance(g, distance=KM)
+    df = link_importance(g, dispersal_distance=KM)
     full = nx_pc_numerator(a, p)
     for row in df.head(8).itertuples():
         i, j = row.id_i - 1, row.id_j - 1
@@ -325,9 +334,9 @@ def test_link_importance_without_stepping_stones_uses_two_step_alternative():
     frame = gpd.GeoDataFrame(
         geometry=gpd.GeoSeries.from_xy(xy[:, 0], xy[:, 1]).buffer(50), crs="EPSG:3035"
     )
-    g = patch_graph_from_polygons(frame, distance="centroid")
-    df = link_importance(g, distance=KM)
-    p = dispersal_probability(g.distances, distance=KM)
+    g = patch_graph_from_polygons(frame, distance_method="centroid")
+    df = link_importance(g, dispersal_distance=KM)
+    p = dispersal_probability(g.distances, dispersal_distance=KM)
     full = nx_pc_numerator(g.attributes, p)
     for row in df.head(5).itertuples():
         i, j = int(np.flatnonzero(g.ids == row.id_i)[0]), int(np.flatnonzero(g.ids == row.id_j)[0])
@@ -341,22 +350,26 @@ def test_link_importance_without_stepping_stones_uses_two_step_alternative():
 def test_restoration_gains_match_recomputation(seed):
     a, d = disc_landscape(12, seed)
     g = patch_graph_from_matrix(d, attributes=a)
-    ec = probability_of_connectivity(g, distance=KM)["EC"]
+    ec = probability_of_connectivity(g, dispersal_distance=KM).EC
     # new link between the two farthest patches
     i, j = np.unravel_index(np.argmax(d), d.shape)
     d2 = d.copy()
     d2[i, j] = d2[j, i] = 100.0
-    ec2 = probability_of_connectivity(patch_graph_from_matrix(d2, attributes=a), distance=KM)
-    gain = ec_change_from_new_link(g, g.ids[i], g.ids[j], link_distance=100.0, distance=KM)
-    assert gain == pytest.approx(ec2["EC"] - ec, rel=1e-9)
+    ec2 = probability_of_connectivity(
+        patch_graph_from_matrix(d2, attributes=a), dispersal_distance=KM
+    )
+    gain = ec_change_from_new_link(
+        g, g.ids[i], g.ids[j], link_distance=100.0, dispersal_distance=KM
+    )
+    assert gain == pytest.approx(ec2.EC - ec, rel=1e-9)
     # new 5 ha patch at given distances
     new_d = np.random.default_rng(seed).uniform(0, 4 * KM, len(a))
     d3 = np.block([[d, new_d[:, None]], [new_d[None, :], np.zeros((1, 1))]])
     ec3 = probability_of_connectivity(
-        patch_graph_from_matrix(d3, attributes=np.append(a, 5.0)), distance=KM
+        patch_graph_from_matrix(d3, attributes=np.append(a, 5.0)), dispersal_distance=KM
     )
-    gain = ec_change_from_new_patch(g, 5.0, new_d, distance=KM)
-    assert gain == pytest.approx(ec3["EC"] - ec, rel=1e-9)
+    gain = ec_change_from_new_patch(g, 5.0, new_d, dispersal_distance=KM)
+    assert gain == pytest.approx(ec3.EC - ec, rel=1e-9)
 
 
 # --------------------------------------------------------------------------- properties
@@ -366,34 +379,35 @@ def test_pc_between_zero_and_one_and_ec_at_most_total_area(seed):
     la = a.sum() * 3
     g = patch_graph_from_matrix(d, attributes=a, landscape_area=la)
     for dist in (100.0, KM, 10 * KM, 1e6):
-        out = probability_of_connectivity(g, distance=dist)
-        assert 0.0 <= out["PC"] <= 1.0
-        assert np.sqrt((a**2).sum()) <= out["EC"] <= a.sum() * (1 + 1e-12)
+        out = probability_of_connectivity(g, dispersal_distance=dist)
+        assert 0.0 <= out.PC <= 1.0
+        assert np.sqrt((a**2).sum()) <= out.EC <= a.sum() * (1 + 1e-12)
         iic = integral_index_of_connectivity(g, threshold=dist)
-        assert 0.0 <= iic["IIC"] <= 1.0
-        assert iic["EC"] <= a.sum() * (1 + 1e-12)
+        assert 0.0 <= iic.IIC <= 1.0
+        assert iic.EC <= a.sum() * (1 + 1e-12)
 
 
 @pytest.mark.parametrize("seed", range(3))
 def test_pc_does_not_decrease_with_dispersal_distance(seed):
     a, d = disc_landscape(30, seed)
     g = patch_graph_from_matrix(d, attributes=a, landscape_area=a.sum())
-    values = [probability_of_connectivity(g, distance=x)["PC"] for x in np.geomspace(10, 1e6, 12)]
-    assert np.all(np.diff(values) >= -1e-15)
-    iic = [
-        integral_index_of_connectivity(g, threshold=x)["IIC"] for x in np.geomspace(10, 1e6, 12)
+    values = [
+        probability_of_connectivity(g, dispersal_distance=x).PC for x in np.geomspace(10, 1e6, 12)
     ]
+    assert np.all(np.diff(values) >= -1e-15)
+    iic = [integral_index_of_connectivity(g, threshold=x).IIC for x in np.geomspace(10, 1e6, 12)]
     assert np.all(np.diff(iic) >= -1e-15)
 
 
 def test_fractions_are_non_negative_and_add_up_on_a_larger_graph():
     a, d = disc_landscape(120, 9)
-    df = patch_importance(patch_graph_from_matrix(d, attributes=a), distance=KM)
+    res = patch_importance(patch_graph_from_matrix(d, attributes=a), dispersal_distance=KM)
+    df = res.table
     cols = ["dPCintra", "dPCflux", "dPCconnector"]
     assert (df[cols] >= 0).all().all()
     np.testing.assert_allclose(df["dPC"], df[cols].sum(axis=1), rtol=1e-12)
     # intra sums to 100 * sum(a^2) / PCnum
-    assert df["dPCintra"].sum() == pytest.approx(100 * (a**2).sum() / df.attrs["PCnum"])
+    assert df["dPCintra"].sum() == pytest.approx(100 * (a**2).sum() / res.summary.PCnum)
 
 
 def test_centroid_shortcut_equals_full_path_search():
@@ -406,10 +420,10 @@ def test_centroid_shortcut_equals_full_path_search():
         geometry=gpd.GeoSeries.from_xy(xy[:, 0], xy[:, 1]).buffer(100),
         crs="EPSG:3035",
     )
-    g = patch_graph_from_polygons(frame, distance="centroid", attribute="q")
+    g = patch_graph_from_polygons(frame, distance_method="centroid", attribute="q")
     m = patch_graph_from_matrix(g.distances, attributes=g.attributes, ids=g.ids)
-    a = patch_importance(g, distance=2 * KM)
-    b = patch_importance(m, distance=2 * KM)
+    a = patch_importance(g, dispersal_distance=2 * KM).table
+    b = patch_importance(m, dispersal_distance=2 * KM).table
     np.testing.assert_allclose(a["dPC"], b["dPC"], rtol=1e-9)
     assert (b["dPCconnector"] <= 1e-9).all()
 
@@ -422,15 +436,15 @@ def test_patch_graph_from_polygons_edge_and_centroid():
         geometry=[box(0, 0, 100, 100), box(300, 0, 400, 100), box(400, 0, 500, 200)],
         crs="EPSG:3035",
     )
-    edge = patch_graph_from_polygons(frame, distance="edge", id_column="name")
+    edge = patch_graph_from_polygons(frame, distance_method="edge", id_column="name")
     assert list(edge.ids) == ["a", "b", "c"]
     np.testing.assert_allclose(edge.attributes, [1.0, 1.0, 2.0])  # ha
     assert edge.distances[0, 1] == pytest.approx(200.0)
     assert edge.distances[1, 2] == 0.0  # touching
-    centroid = patch_graph_from_polygons(frame, distance="centroid")
+    centroid = patch_graph_from_polygons(frame, distance_method="centroid")
     assert centroid.distances[0, 1] == pytest.approx(300.0)
     # max_distance: pairs farther than 250 m are not measured (no link)
-    near = patch_graph_from_polygons(frame, distance="edge", max_distance=250)
+    near = patch_graph_from_polygons(frame, distance_method="edge", max_distance=250)
     assert near.distances[0, 1] == pytest.approx(200.0)
     assert np.isinf(near.distances[0, 2])
 
@@ -438,19 +452,19 @@ def test_patch_graph_from_polygons_edge_and_centroid():
 def test_inside_centroid_uses_point_on_surface_for_c_shapes():
     # a U-shaped patch: its centroid lies outside, so "inside_centroid" (Makurhini
     # 2021 and later) uses a point on the surface; "centroid" keeps the plain centroid.
-    # (Before issue 15, distance="centroid" silently did the former.)
+    # (Before issue 15, distance_method="centroid" silently did the former.)
     u_shape = Polygon([(0, 0), (300, 0), (300, 300), (200, 300), (200, 100), (100, 100),
                        (100, 300), (0, 300)])  # fmt: skip
     frame = gpd.GeoDataFrame(geometry=[u_shape, box(1000, 0, 1100, 100)], crs="EPSG:3035")
-    g = patch_graph_from_polygons(frame, distance="inside_centroid")
+    g = patch_graph_from_polygons(frame, distance_method="inside_centroid")
     assert g.distance_method == "inside_centroid"
     assert u_shape.contains(gpd.points_from_xy([g.points[0, 0]], [g.points[0, 1]])[0])
-    alias = patch_graph_from_polygons(frame, distance="point_on_surface")
+    alias = patch_graph_from_polygons(frame, distance_method="point_on_surface")
     np.testing.assert_array_equal(alias.distances, g.distances)
     # plain centroid of the U: bottom bar 300 x 100 (30 000 m2, centre y 50) and two
     # legs 100 x 200 (20 000 m2 each, centre y 200): y = (1.5e6 + 2 * 4e6) / 70 000
     # = 135.714; x = 150 by symmetry, inside the notch (100 < x < 200, y > 100).
-    plain = patch_graph_from_polygons(frame, distance="centroid")
+    plain = patch_graph_from_polygons(frame, distance_method="centroid")
     np.testing.assert_allclose(plain.points[0], [150.0, 9.5e6 / 70_000])
     assert not u_shape.contains(gpd.points_from_xy([150.0], [9.5e6 / 70_000])[0])
     # distance to the square centred at (1050, 50)
@@ -466,27 +480,48 @@ def test_centroid_conventions_hand_worked_l_shape():
     ell = Polygon([(0, 0), (300, 0), (300, 100), (100, 100), (100, 300), (0, 300)])
     square = box(500, 0, 600, 100)  # centroid (550, 50), inside
     frame = gpd.GeoDataFrame({"id": [7, 9]}, geometry=[ell, square], crs="EPSG:3035")
-    np.testing.assert_allclose(patch_points(frame, method="centroid"), [[110, 110], [550, 50]])
     np.testing.assert_allclose(
-        patch_points(frame, method="inside_centroid"), [[50, 200], [550, 50]]
+        patch_points(frame, distance_method="centroid"), [[110, 110], [550, 50]]
     )
-    plain = patch_graph_from_polygons(frame, distance="centroid", id_column="id")
-    inside = patch_graph_from_polygons(frame, distance="inside_centroid", id_column="id")
+    np.testing.assert_allclose(
+        patch_points(frame, distance_method="inside_centroid"), [[50, 200], [550, 50]]
+    )
+    plain = patch_graph_from_polygons(frame, distance_method="centroid", id_column="id")
+    inside = patch_graph_from_polygons(frame, distance_method="inside_centroid", id_column="id")
     assert plain.distances[0, 1] == pytest.approx(np.hypot(440.0, 60.0))  # 444.07 m
     assert inside.distances[0, 1] == pytest.approx(np.hypot(500.0, 150.0))  # 522.02 m
     # PC with D = 1000 m: p = 0.5 ** (d / 1000); PCnum = 25 + 1 + 2 * 5 * 1 * p
     for g, d in ((plain, np.hypot(440.0, 60.0)), (inside, np.hypot(500.0, 150.0))):
-        out = probability_of_connectivity(g, distance=1000.0)
-        assert out["PCnum"] == pytest.approx(26.0 + 10.0 * 0.5 ** (d / 1000.0))
-    # the default is the plain centroid
-    assert patch_graph_from_polygons(frame).distance_method == "centroid"
+        out = probability_of_connectivity(g, dispersal_distance=1000.0)
+        assert out.PCnum == pytest.approx(26.0 + 10.0 * 0.5 ** (d / 1000.0))
+
+
+def test_one_default_distance_method_edge_across_constructors_and_protconn():
+    # Issue 18: patch_graph_from_polygons defaulted to "centroid" and
+    # patch_graph_from_raster to "edge"; now every constructor and ProtConn use "edge".
+    import inspect
+
+    from gpec_teach.protconn import protconn, protected_area_distances
+
+    frame = gpd.GeoDataFrame(
+        geometry=[box(0, 0, 100, 100), box(300, 0, 400, 100)], crs="EPSG:3035"
+    )
+    assert patch_graph_from_polygons(frame).distance_method == "edge"
+    assert patch_graph_from_polygons(frame).distances[0, 1] == 200.0  # edge to edge
+    for func in (
+        patch_graph_from_polygons,
+        patch_graph_from_raster,
+        protconn,
+        protected_area_distances,
+    ):
+        assert inspect.signature(func).parameters["distance_method"].default == "edge"
 
 
 def test_patch_points_errors():
-    with pytest.raises(ValueError, match="method must be one of 'centroid', 'edge'"):
-        patch_points([box(0, 0, 1, 1)], method="middle")
-    with pytest.raises(ValueError, match="Got method='edge'"):
-        patch_points([box(0, 0, 1, 1)], method="edge")
+    with pytest.raises(ValueError, match="distance_method must be one of 'edge', 'centroid'"):
+        patch_points([box(0, 0, 1, 1)], distance_method="middle")
+    with pytest.raises(ValueError, match="Got distance_method='edge'"):
+        patch_points([box(0, 0, 1, 1)], distance_method="edge")
     with pytest.raises(ValueError, match="patches is empty"):
         patch_points([])
     with pytest.raises(TypeError, match="non-empty shapely"):
@@ -511,7 +546,7 @@ def test_patch_graph_from_raster_matches_polygons():
     assert g.distances[0, 2] == pytest.approx(100.0)
     # 1 and 2: nearest cell edges 200 m apart horizontally
     assert g.distances[0, 1] == pytest.approx(200.0)
-    c = patch_graph_from_raster(labels, cellsize=100, distance="centroid")
+    c = patch_graph_from_raster(labels, cellsize=100, distance_method="centroid")
     assert c.distances[0, 1] > g.distances[0, 1]
 
 
@@ -546,7 +581,7 @@ def test_to_networkx_nodes_and_edges():
         attributes=[1.0, 2.0, 3.0],
         attribute_name="area_ha",
     )
-    G = to_networkx(g, distance=KM, min_probability=0.01)
+    G = to_networkx(g, dispersal_distance=KM, min_probability=0.01)
     assert set(G.nodes) == {1, 2, 3}
     assert G.nodes[3]["area_ha"] == 3.0
     assert G.edges[1, 2] == pytest.approx({"distance": KM, "probability": 0.5, "cost": np.log(2)})
@@ -562,9 +597,11 @@ def test_error_empty_patch_set():
     with pytest.raises(ValueError, match="patches is empty"):
         patch_graph_from_polygons(gpd.GeoDataFrame(geometry=[], crs="EPSG:3035"))
     with pytest.raises(ValueError, match="no patch"):
-        patch_graph_from_raster(np.zeros((3, 3)))
+        patch_graph_from_raster(np.zeros((3, 3)), cellsize=100)
+    with pytest.raises(TypeError, match="cellsize is required for a plain array labels"):
+        patch_graph_from_raster(np.ones((3, 3)))  # areas in ha need a cell size
     with pytest.raises(ValueError, match="distances is empty"):
-        dispersal_probability([], distance=KM)
+        dispersal_probability([], dispersal_distance=KM)
 
 
 @pytest.mark.parametrize("bad", [0.0, -2.0])
@@ -580,27 +617,27 @@ def test_error_zero_or_negative_areas(bad):
 @pytest.mark.parametrize("bad", [0, -5])
 def test_error_non_positive_dispersal_distance(bad):
     with pytest.raises(
-        ValueError, match=f"distance must be a positive number. Got distance={bad}"
+        ValueError, match=f"distance must be a positive number. Got dispersal_distance={bad}"
     ):
-        dispersal_probability([[0, 1], [1, 0]], distance=bad)
+        dispersal_probability([[0, 1], [1, 0]], dispersal_distance=bad)
     g = patch_graph_from_matrix([[0, 1], [1, 0]], attributes=[1.0, 1.0])
     with pytest.raises(ValueError, match="distance must be a positive number"):
-        patch_importance(g, distance=bad)
+        patch_importance(g, dispersal_distance=bad)
 
 
 @pytest.mark.parametrize("bad", [0.0, 1.0, 1.5, -0.1])
 def test_error_probability_outside_zero_one(bad):
     with pytest.raises(ValueError, match="probability must be strictly between 0 and 1"):
-        dispersal_probability([[0, 1], [1, 0]], distance=KM, probability=bad)
+        dispersal_probability([[0, 1], [1, 0]], dispersal_distance=KM, probability=bad)
 
 
 def test_error_distance_and_kernel_both_or_neither():
-    with pytest.raises(ValueError, match="either distance .* or kernel, not both"):
-        dispersal_probability([1.0], distance=KM, kernel=lambda d: d * 0)
+    with pytest.raises(ValueError, match="either dispersal_distance .* or kernel, not both"):
+        dispersal_probability([1.0], dispersal_distance=KM, kernel=lambda d: d * 0)
     with pytest.raises(ValueError, match="distance is required"):
-        dispersal_probability([1.0], distance=None)
+        dispersal_probability([1.0], dispersal_distance=None)
     with pytest.raises(ValueError, match="kernel must return probabilities between 0 and 1"):
-        dispersal_probability([1.0], distance=None, kernel=lambda d: d + 1)
+        dispersal_probability([1.0], dispersal_distance=None, kernel=lambda d: d + 1)
 
 
 def test_error_non_square_asymmetric_negative_nan_matrices():
@@ -613,7 +650,7 @@ def test_error_non_square_asymmetric_negative_nan_matrices():
     with pytest.raises(ValueError, match="contains NaN"):
         patch_graph_from_matrix([[0, np.nan], [np.nan, 0]], attributes=[1.0, 1.0])
     with pytest.raises(ValueError, match="distances must be non-negative"):
-        dispersal_probability([[0, -3], [-3, 0]], distance=KM)
+        dispersal_probability([[0, -3], [-3, 0]], dispersal_distance=KM)
     with pytest.raises(ValueError, match="p must be symmetric"):
         max_product_probability([[1, 0.2], [0.3, 1]])
     with pytest.raises(ValueError, match="p must hold probabilities between 0 and 1"):
@@ -633,7 +670,7 @@ def test_error_mismatched_lengths():
         pc_numerator([1, 2, 3], [[1, 0], [0, 1]])
     g = patch_graph_from_matrix([[0, 1], [1, 0]], attributes=[1.0, 1.0])
     with pytest.raises(ValueError, match="one distance per existing patch"):
-        ec_change_from_new_patch(g, 1.0, [1.0, 2.0, 3.0], distance=KM)
+        ec_change_from_new_patch(g, 1.0, [1.0, 2.0, 3.0], dispersal_distance=KM)
 
 
 def test_error_geographic_crs_tells_to_reproject():
@@ -650,7 +687,7 @@ def test_invalid_geometries_are_repaired_with_a_warning():
     bowtie = Polygon([(0, 0), (100, 100), (100, 0), (0, 100)])  # self-intersecting
     frame = gpd.GeoDataFrame(geometry=[bowtie, box(500, 0, 600, 100)], crs="EPSG:3035")
     with pytest.warns(InvalidGeometryWarning, match="1 invalid geometries .*make_valid"):
-        g = patch_graph_from_polygons(frame, distance="edge")
+        g = patch_graph_from_polygons(frame, distance_method="edge")
     assert g.attributes[0] == pytest.approx(0.5)  # two triangles of 2500 m2 each
     points = gpd.GeoDataFrame(geometry=gpd.points_from_xy([0, 1], [0, 1]), crs="EPSG:3035")
     with pytest.raises(ValueError, match="must hold polygons .* Point"):
@@ -660,22 +697,22 @@ def test_invalid_geometries_are_repaired_with_a_warning():
 def test_error_unknown_options_list_allowed_values():
     g = patch_graph_from_matrix([[0, 1], [1, 0]], attributes=[1.0, 1.0])
     with pytest.raises(ValueError, match="index must be one of 'PC', 'IIC'. Got index='BC'"):
-        patch_importance(g, index="BC", distance=KM)
+        patch_importance(g, index="BC", dispersal_distance=KM)
     with pytest.raises(ValueError, match="truncate must be one of 'links', 'paths'"):
-        patch_importance(g, distance=KM, truncate="pairs")
+        patch_importance(g, dispersal_distance=KM, truncate="pairs")
     frame = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], crs="EPSG:3035")
-    with pytest.raises(ValueError, match="distance must be one of 'centroid', 'edge'"):
-        patch_graph_from_polygons(frame, distance="least-cost")
+    with pytest.raises(ValueError, match="distance_method must be one of 'edge', 'centroid'"):
+        patch_graph_from_polygons(frame, distance_method="least-cost")
     with pytest.raises(ValueError, match="attribute must be 'area' or a column"):
         patch_graph_from_polygons(frame, attribute="quality")
     with pytest.raises(ValueError, match="threshold is required for index='IIC'"):
         patch_importance(g, index="IIC")
     with pytest.raises(TypeError, match="graph must be a PatchGraph"):
-        patch_importance(np.zeros((2, 2)), distance=KM)
+        patch_importance(np.zeros((2, 2)), dispersal_distance=KM)
     with pytest.raises(ValueError, match="patch_i must be a patch id of the graph. Got patch_i=9"):
-        ec_change_from_new_link(g, 9, 1, link_distance=0, distance=KM)
+        ec_change_from_new_link(g, 9, 1, link_distance=0, dispersal_distance=KM)
     with pytest.raises(ValueError, match="landscape_area must be at least the total"):
-        probability_of_connectivity(g, distance=KM, landscape_area=1.0)
+        probability_of_connectivity(g, dispersal_distance=KM, landscape_area=1.0)
 
 
 def test_polygon_ids_missing_column_raises_and_none_keys_to_the_index():
@@ -687,5 +724,6 @@ def test_polygon_ids_missing_column_raises_and_none_keys_to_the_index():
         patch_graph_from_polygons(frame, id_column="id")
     assert patch_graph_from_polygons(frame).ids.tolist() == ["west", "east"]
     assert patch_graph_from_polygons(frame, id_column="Id").ids.tolist() == [12, 4]
-    df = patch_importance(patch_graph_from_polygons(frame, id_column="Id"), distance=KM)
+    res = patch_importance(patch_graph_from_polygons(frame, id_column="Id"), dispersal_distance=KM)
+    df = res.table
     assert df.index.tolist() == [12, 4]

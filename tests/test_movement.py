@@ -127,9 +127,9 @@ def test_used_available_detects_avoidance_of_costly_cells():
     assert table["used"].sum() == 60 and len(table) == 240
     assert (table.loc[table.used, "value"] == 1).all()
     result = movement.compare_used_available(table)
-    assert result["median_used"] == 1.0
-    assert result["p_value"] < 1e-6
-    assert result["prob_used_below_available"] > 0.5
+    assert result.median_used == 1.0
+    assert result.p_value < 1e-6
+    assert result.prob_used_below_available > 0.5
 
 
 def test_used_available_is_reproducible_with_a_seed():
@@ -201,3 +201,35 @@ def test_steps_keep_the_time_zone_of_the_fixes():
     table = movement.steps(points)
     assert str(table["start"].dt.tz) == "UTC" and str(table["end"].dt.tz) == "UTC"
     assert (table["start"] == points["timestamp"].iloc[:-1].to_numpy()).all()
+
+
+def test_used_available_reads_the_raster_through_the_one_adapter():
+    # Issue 18: the raster is read by _raster.read_raster (values, nodata, CRS): its
+    # rio.nodata is masked, and a plain array (no georeferencing) is refused clearly.
+    r = xr.DataArray(
+        np.array([[-9999.0, 1.0], [2.0, 3.0]]),
+        dims=("y", "x"),
+        coords={"y": [15.0, 5.0], "x": [5.0, 15.0]},
+    ).rio.write_crs("EPSG:3857")
+    r = r.rio.write_nodata(-9999.0)
+    pts = gpd.GeoDataFrame(
+        {"individual": ["a"] * 3},
+        geometry=gpd.points_from_xy([5, 15, 5], [15, 15, 5]),
+        crs="EPSG:3857",
+    )
+    ua = movement.used_available(pts, r, ratio=1)
+    assert np.isnan(ua.loc[0, "value"])  # the fix on the nodata cell
+    assert ua.loc[1:2, "value"].tolist() == [1.0, 2.0]
+    with pytest.raises(TypeError, match="raster must be a georeferenced xarray.DataArray"):
+        movement.used_available(pts, r.values, ratio=1)
+
+
+def test_steps_refuses_fixes_without_crs():
+    import geopandas as gpd
+
+    pts = gpd.GeoDataFrame(
+        {"individual": ["a"] * 2, "timestamp": pd.date_range("2020-01-01", periods=2, tz="UTC")},
+        geometry=gpd.points_from_xy([0, 1], [0, 0]),
+    )
+    with pytest.raises(ValueError, match="points has no CRS"):
+        movement.steps(pts)

@@ -61,41 +61,41 @@ def test_three_squares_hand_worked():
             box(6 * KM, 1 * KM, 7 * KM, 2 * KM),
         ]
     )
-    r = protconn(pas, region_box(), distance_km=2)
+    r = protconn(pas, region_box(), dispersal_distance_km=2)
     # median dispersal 2 km: p(2 km) = 0.5, p(3 km) = 0.5**1.5 = 0.354
     # p*12 = 1 (touching); p*23 = 0.5; p*13 = max(0.354, 1 * 0.5) = 0.5 via PA2
     # PCnum = 16 + 1 + 1 + 2 * (4*1*1 + 1*1*0.5 + 4*1*0.5) = 18 + 2 * 6.5 = 31
-    assert r["PCnum"] == pytest.approx(31.0)
-    assert r["EC"] == pytest.approx(math.sqrt(31))  # 5.568 km2
-    assert r["ProtConn"] == pytest.approx(math.sqrt(31))  # 100 * 5.568 / 100
-    assert r["Prot"] == pytest.approx(6.0)  # 100 * (4 + 1 + 1) / 100
-    assert r["ProtUnconn"] == pytest.approx(6.0 - math.sqrt(31))
-    assert r["RelConn"] == pytest.approx(100 * math.sqrt(31) / 6)
+    assert r.PCnum == pytest.approx(31.0)
+    assert r.EC == pytest.approx(math.sqrt(31))  # 5.568 km2
+    assert r.ProtConn == pytest.approx(math.sqrt(31))  # 100 * 5.568 / 100
+    assert r.Prot == pytest.approx(6.0)  # 100 * (4 + 1 + 1) / 100
+    assert r.ProtUnconn == pytest.approx(6.0 - math.sqrt(31))
+    assert r.RelConn == pytest.approx(100 * math.sqrt(31) / 6)
     # fractions in percent of ProtConn: Within 18/31, Contig 2*4/31, Unprot 2*(0.5+2)/31
-    assert r["ProtConn_Within"] == pytest.approx(100 * 18 / 31)
-    assert r["ProtConn_Contig"] == pytest.approx(100 * 8 / 31)
-    assert r["ProtConn_Prot"] == pytest.approx(100 * 26 / 31)
-    assert r["ProtConn_Unprot"] == pytest.approx(100 * 5 / 31)
-    assert r["ProtConn_Trans"] == 0.0
+    assert r.ProtConn_Within == pytest.approx(100 * 18 / 31)
+    assert r.ProtConn_Contig == pytest.approx(100 * 8 / 31)
+    assert r.ProtConn_Prot == pytest.approx(100 * 26 / 31)
+    assert r.ProtConn_Unprot == pytest.approx(100 * 5 / 31)
+    assert r.ProtConn_Trans == 0.0
     # one piece of land: the Bound correction changes nothing
-    assert r["ProtConn_Bound"] == pytest.approx(r["ProtConn"])
-    assert r["ProtUnconn_Design"] == pytest.approx(6.0 - math.sqrt(31))
-    assert (r["n_protected"], r["n_transboundary"]) == (3, 0)
+    assert r.ProtConn_Bound == pytest.approx(r.ProtConn)
+    assert r.ProtUnconn_Design == pytest.approx(6.0 - math.sqrt(31))
+    assert (r.n_protected, r.n_transboundary) == (3, 0)
 
 
 def test_two_squares_matrix_level():
     # PAs 10 and 20 km2, 10 km apart, median 10 km, region 100 km2:
     # PCnum = 100 + 400 + 2*10*20*0.5 = 700; EC = 26.458; ProtConn = 26.458 %
-    r = protconn_from_matrix([10, 20], [[0, 10], [10, 0]], region_area=100, distance=10)
-    assert r["ProtConn"] == pytest.approx(math.sqrt(700))
-    assert r["ProtConn_Within"] == pytest.approx(100 * 500 / 700)
-    assert r["ProtConn_Unprot"] == pytest.approx(100 * 200 / 700)
-    assert math.isnan(r["ProtConn_Bound"])  # no land nodes given
+    r = protconn_from_matrix([10, 20], [[0, 10], [10, 0]], region_area=100, dispersal_distance=10)
+    assert r.ProtConn == pytest.approx(math.sqrt(700))
+    assert r.ProtConn_Within == pytest.approx(100 * 500 / 700)
+    assert r.ProtConn_Unprot == pytest.approx(100 * 200 / 700)
+    assert math.isnan(r.ProtConn_Bound)  # no land nodes given
     # another probability at another distance: p = 0.25 at 20 km is the same kernel
     same = protconn_from_matrix(
-        [10, 20], [[0, 10], [10, 0]], region_area=100, distance=20, probability=0.25
+        [10, 20], [[0, 10], [10, 0]], region_area=100, dispersal_distance=20, probability=0.25
     )
-    assert same["ProtConn"] == pytest.approx(r["ProtConn"])
+    assert same.ProtConn == pytest.approx(r.ProtConn)
 
 
 def test_transboundary_pa_bridges_two_domestic_pas():
@@ -105,21 +105,21 @@ def test_transboundary_pa_bridges_two_domestic_pas():
     b = box(9 * KM, 8 * KM, 10 * KM, 9 * KM)
     f = box(10 * KM, 1 * KM, 11 * KM, 9 * KM)
     pas = frame([a, b, f], ISO3=["XAA", "XAA", "XBB"])
-    with_f = protconn(pas, region_box(), distance_km=1)
-    without = protconn(pas, region_box(), distance_km=1, transboundary=False)
+    with_f = protconn(pas, region_box(), dispersal_distance_km=1)
+    without = protconn(pas, region_box(), dispersal_distance_km=1, transboundary=False)
     # with F: p*AB = 1 through F: PCnum = 1 + 1 + 2*1 = 4, EC = 2 km2, ProtConn = 2 %
-    assert with_f["ProtConn"] == pytest.approx(2.0)
+    assert with_f.ProtConn == pytest.approx(2.0)
     # without F: p_AB = 0.5**6 = 1/64: PCnum = 2 + 2/64, EC = 1.4252
-    assert without["ProtConn"] == pytest.approx(math.sqrt(2 + 2 / 64))
-    assert with_f["ProtConn"] > without["ProtConn"]
+    assert without.ProtConn == pytest.approx(math.sqrt(2 + 2 / 64))
+    assert with_f.ProtConn > without.ProtConn
     # F is not counted in Prot (2 km2 of 100) in either case
-    assert with_f["Prot"] == pytest.approx(2.0) == without["Prot"]
-    assert with_f["n_transboundary"] == 1 and without["n_transboundary"] == 0
+    assert with_f.Prot == pytest.approx(2.0) == without.Prot
+    assert with_f.n_transboundary == 1 and without.n_transboundary == 0
     # fractions: the A-B terms (2 of 4) go through F -> Trans = 50 %, Within = 50 %
-    assert with_f["ProtConn_Trans"] == pytest.approx(50.0)
-    assert with_f["ProtConn_Within"] == pytest.approx(50.0)
-    assert with_f["ProtConn_Unprot"] == pytest.approx(0.0, abs=1e-12)
-    assert without["ProtConn_Unprot"] == pytest.approx(100 * (2 / 64) / (2 + 2 / 64))
+    assert with_f.ProtConn_Trans == pytest.approx(50.0)
+    assert with_f.ProtConn_Within == pytest.approx(50.0)
+    assert with_f.ProtConn_Unprot == pytest.approx(0.0, abs=1e-12)
+    assert without.ProtConn_Unprot == pytest.approx(100 * (2 / 64) / (2 + 2 / 64))
 
 
 def test_island_region_bound_hand_worked():
@@ -135,32 +135,32 @@ def test_island_region_bound_hand_worked():
             box(22 * KM, 1 * KM, 23 * KM, 2 * KM),
         ]
     )
-    r = protconn(pas, region, distance_km=10)
+    r = protconn(pas, region, dispersal_distance_km=10)
     # p(5) = 0.5**0.5 = 0.70711, p(14) = 0.5**1.4 = 0.37893, p(20) = 0.25
     # p*AC = max(0.25, 0.70711 * 0.37893 = 0.26794) = 0.26794
     pab, pbc, pac = 0.5**0.5, 0.5**1.4, 0.5**0.5 * 0.5**1.4
     pcnum = 3 + 2 * (pab + pbc + pac)  # 5.70796
-    assert r["PCnum"] == pytest.approx(pcnum)
-    assert r["ProtConn"] == pytest.approx(100 * math.sqrt(pcnum) / 200)  # 1.19457 %
+    assert r.PCnum == pytest.approx(pcnum)
+    assert r.ProtConn == pytest.approx(100 * math.sqrt(pcnum) / 200)  # 1.19457 %
     # Design: each island is a perfectly permeable stepping stone, the sea is not:
     # p*AB = 1, p*AC = p*BC = p(10 km of sea) = 0.5 -> PCnum = 3 + 2 * (1 + 0.5 + 0.5) = 7
     design = 100 * (math.sqrt(7) - math.sqrt(pcnum)) / 200  # 0.12831
-    assert r["ProtUnconn_Design"] == pytest.approx(design)
-    assert r["ProtConn_Bound"] == pytest.approx(1.5 - design)  # 1.37169
-    assert r["ProtConn"] < r["ProtConn_Bound"] < r["Prot"]
-    assert r["region_area"] == pytest.approx(200.0)
+    assert r.ProtUnconn_Design == pytest.approx(design)
+    assert r.ProtConn_Bound == pytest.approx(1.5 - design)  # 1.37169
+    assert r.ProtConn < r.ProtConn_Bound < r.Prot
+    assert r.region_area == pytest.approx(200.0)
 
 
 def test_touching_pas_are_contiguous_and_tolerance():
     # Two 1 km2 squares 0.5 m apart: contiguous with the default 1 m tolerance.
     pas = frame([box(0, 0, KM, KM), box(KM + 0.5, 0, 2 * KM + 0.5, KM)])
     region = region_box(-KM, -KM, 9 * KM, 9 * KM)
-    r = protconn(pas, region, distance_km=1)
-    assert r["ProtConn"] == pytest.approx(2.0)  # fully connected: EC = 2 km2 of 100
-    assert r["ProtConn_Contig"] == pytest.approx(50.0)  # 2*1*1 / (1 + 1 + 2)
-    strict = protconn(pas, region, distance_km=1, contiguity_tolerance_m=0.0)
-    assert strict["ProtConn_Contig"] == 0.0
-    assert strict["ProtConn_Unprot"] > 49.9  # p = 0.5**0.0005, crossing 0.5 m of unprotected land
+    r = protconn(pas, region, dispersal_distance_km=1)
+    assert r.ProtConn == pytest.approx(2.0)  # fully connected: EC = 2 km2 of 100
+    assert r.ProtConn_Contig == pytest.approx(50.0)  # 2*1*1 / (1 + 1 + 2)
+    strict = protconn(pas, region, dispersal_distance_km=1, contiguity_tolerance_m=0.0)
+    assert strict.ProtConn_Contig == 0.0
+    assert strict.ProtConn_Unprot > 49.9  # p = 0.5**0.0005, crossing 0.5 m of unprotected land
 
 
 def test_fraction_units_options():
@@ -171,20 +171,20 @@ def test_fraction_units_options():
             box(6 * KM, 1 * KM, 7 * KM, 2 * KM),
         ]
     )
-    pc = protconn(pas, region_box(), distance_km=2, fraction_units="protconn")
-    reg = protconn(pas, region_box(), distance_km=2, fraction_units="region")
-    nest = protconn(pas, region_box(), distance_km=2, fraction_units="nested")
+    pc = protconn(pas, region_box(), dispersal_distance_km=2, fraction_units="protconn")
+    reg = protconn(pas, region_box(), dispersal_distance_km=2, fraction_units="region")
+    nest = protconn(pas, region_box(), dispersal_distance_km=2, fraction_units="nested")
     parts = ("ProtConn_Prot", "ProtConn_Trans", "ProtConn_Unprot")
-    assert sum(pc[k] for k in parts) == pytest.approx(100.0)
-    assert sum(reg[k] for k in parts) == pytest.approx(reg["ProtConn"])
-    assert reg["ProtConn_Within"] + reg["ProtConn_Contig"] == pytest.approx(reg["ProtConn_Prot"])
+    assert sum(getattr(pc, k) for k in parts) == pytest.approx(100.0)
+    assert sum(getattr(reg, k) for k in parts) == pytest.approx(reg.ProtConn)
+    assert reg.ProtConn_Within + reg.ProtConn_Contig == pytest.approx(reg.ProtConn_Prot)
     # region units = protconn units * ProtConn / 100 (Makurhini's "_land" columns)
     for k in (*parts, "ProtConn_Within", "ProtConn_Contig"):
-        assert reg[k] == pytest.approx(pc[k] * pc["ProtConn"] / 100)
+        assert getattr(reg, k) == pytest.approx(getattr(pc, k) * pc.ProtConn / 100)
     # nested: Within and Contig as percent of ProtConn[Prot]: 18/26 and 8/26
-    assert nest["ProtConn_Within"] == pytest.approx(100 * 18 / 26)
-    assert nest["ProtConn_Within"] + nest["ProtConn_Contig"] == pytest.approx(100.0)
-    assert nest["ProtConn_Prot"] == pytest.approx(pc["ProtConn_Prot"])
+    assert nest.ProtConn_Within == pytest.approx(100 * 18 / 26)
+    assert nest.ProtConn_Within + nest.ProtConn_Contig == pytest.approx(100.0)
+    assert nest.ProtConn_Prot == pytest.approx(pc.ProtConn_Prot)
 
 
 # ======================================================= independent cross-check (paths)
@@ -231,14 +231,14 @@ def test_fractions_match_path_enumeration(seed):
     d[0, 1] = d[1, 0] = 0.0  # a touching pair
     d[2, 4] = d[4, 2] = 0.0  # a domestic PA touching a transboundary one
     W, C, T, U = brute_force_fractions(a, d, kinds, 3.0)
-    r = protconn_from_matrix(a, d, region_area=1000, distance=3.0, kinds=kinds)
+    r = protconn_from_matrix(a, d, region_area=1000, dispersal_distance=3.0, kinds=kinds)
     total = W + C + T + U
-    assert r["PCnum"] == pytest.approx(total)
-    assert r["ProtConn_Within"] == pytest.approx(100 * W / total)
-    assert r["ProtConn_Contig"] == pytest.approx(100 * C / total)
-    assert r["ProtConn_Trans"] == pytest.approx(100 * T / total)
-    assert r["ProtConn_Unprot"] == pytest.approx(100 * U / total)
-    assert r["Prot"] == pytest.approx(100 * a[:4].sum() / 1000)
+    assert r.PCnum == pytest.approx(total)
+    assert r.ProtConn_Within == pytest.approx(100 * W / total)
+    assert r.ProtConn_Contig == pytest.approx(100 * C / total)
+    assert r.ProtConn_Trans == pytest.approx(100 * T / total)
+    assert r.ProtConn_Unprot == pytest.approx(100 * U / total)
+    assert r.Prot == pytest.approx(100 * a[:4].sum() / 1000)
 
 
 def test_geometry_chain_matches_matrix_level():
@@ -248,11 +248,16 @@ def test_geometry_chain_matches_matrix_level():
     d = protected_area_distances(nodes)
     a = np.where(nodes["kind"] == "domestic", nodes["area_km2"], 0.0)
     m = protconn_from_matrix(
-        a, d, region_area=2500, distance=10, kinds=nodes["kind"], contiguity_tolerance=1e-3
+        a,
+        d,
+        region_area=2500,
+        dispersal_distance=10,
+        kinds=nodes["kind"],
+        contiguity_tolerance=1e-3,
     )
-    g = protconn(pas, region, distance_km=10, clean=False)
-    for key, value in m.items():
-        assert g[key] == pytest.approx(value, nan_ok=True), key
+    g = protconn(pas, region, dispersal_distance_km=10, clean=False)
+    for key, value in m.to_dict().items():
+        assert getattr(g, key) == pytest.approx(value, nan_ok=True), key
 
 
 # ================================================================= property tests
@@ -284,7 +289,7 @@ def test_adding_a_pa_never_lowers_protconn(seed):
     previous = {1: 0.0, 10: 0.0}
     for k in range(1, len(pas) + 1):
         for dist in previous:
-            value = protconn(pas.iloc[:k], region, distance_km=dist)["ProtConn"]
+            value = protconn(pas.iloc[:k], region, dispersal_distance_km=dist).ProtConn
             assert value >= previous[dist] - 1e-9, (k, dist)
             previous[dist] = value
 
@@ -297,15 +302,13 @@ def test_overlap_rule_does_not_change_protconn():
     results = {}
     for rule in ("earliest", "order", "dissolve"):
         clean = clean_protected_areas(pas, overlaps=rule)
-        results[rule] = protconn(clean, region, distance_km=10, clean=False)
+        results[rule] = protconn(clean, region, dispersal_distance_km=10, clean=False)
     for rule in ("order", "dissolve"):
-        assert results[rule]["ProtConn"] == pytest.approx(results["earliest"]["ProtConn"])
-        assert results[rule]["Prot"] == pytest.approx(results["earliest"]["Prot"])
-        assert results[rule]["ProtConn_Prot"] == pytest.approx(
-            results["earliest"]["ProtConn_Prot"]
-        )
-    assert results["dissolve"]["ProtConn_Contig"] == 0.0
-    assert results["earliest"]["ProtConn_Contig"] > 0.0
+        assert results[rule].ProtConn == pytest.approx(results["earliest"].ProtConn)
+        assert results[rule].Prot == pytest.approx(results["earliest"].Prot)
+        assert results[rule].ProtConn_Prot == pytest.approx(results["earliest"].ProtConn_Prot)
+    assert results["dissolve"].ProtConn_Contig == 0.0
+    assert results["earliest"].ProtConn_Contig > 0.0
 
 
 def test_regression_overlap_pieces_stay_contiguous():
@@ -319,25 +322,25 @@ def test_regression_overlap_pieces_stay_contiguous():
     gap = pas.geometry.iloc[0].distance(pas.geometry.iloc[1])
     assert 0 < gap < 1e-9  # the float noise the tolerance absorbs
     region = region_box(-5 * KM, -5 * KM, 5 * KM, 5 * KM)
-    r = protconn(pas, region, distance_km=1, clean=False)
-    assert r["ProtConn"] == pytest.approx(r["Prot"])
-    assert r["ProtConn_Unprot"] == 0.0
-    assert r["ProtConn_Contig"] > 0
+    r = protconn(pas, region, dispersal_distance_km=1, clean=False)
+    assert r.ProtConn == pytest.approx(r.Prot)
+    assert r.ProtConn_Unprot == 0.0
+    assert r.ProtConn_Contig > 0
     # at the matrix level the same noise without a tolerance would be "Unprot"
     d = [[0, 2e-17], [2e-17, 0]]  # km
-    noisy = protconn_from_matrix([1, 1], d, region_area=100, distance=1)
-    assert noisy["ProtConn_Contig"] == 0.0 and noisy["ProtConn_Unprot"] == pytest.approx(50.0)
+    noisy = protconn_from_matrix([1, 1], d, region_area=100, dispersal_distance=1)
+    assert noisy.ProtConn_Contig == 0.0 and noisy.ProtConn_Unprot == pytest.approx(50.0)
     snapped = protconn_from_matrix(
-        [1, 1], d, region_area=100, distance=1, contiguity_tolerance=1e-3
+        [1, 1], d, region_area=100, dispersal_distance=1, contiguity_tolerance=1e-3
     )
-    assert snapped["ProtConn_Contig"] == pytest.approx(50.0)
+    assert snapped.ProtConn_Contig == pytest.approx(50.0)
 
 
 def test_no_pa_in_region_gives_zero():
     pas = frame([box(50 * KM, 0, 51 * KM, KM)])  # far outside
-    r = protconn(pas, region_box(), distance_km=10)
-    assert r["Prot"] == 0.0 and r["ProtConn"] == 0.0
-    assert math.isnan(r["RelConn"]) and math.isnan(r["ProtConn_Within"])
+    r = protconn(pas, region_box(), dispersal_distance_km=10)
+    assert r.Prot == 0.0 and r.ProtConn == 0.0
+    assert math.isnan(r.RelConn) and math.isnan(r.ProtConn_Within)
 
 
 # ============================================================== cleaning and geometry
@@ -434,10 +437,10 @@ def test_pa_crossing_the_border_counts_only_inside_part():
     # A 2 km2 PA half outside: Prot counts 1 km2; the outer half is a stepping stone
     # that touches the inner half.
     pas = frame([box(9 * KM, 4 * KM, 11 * KM, 5 * KM)])
-    r = protconn(pas, region_box(), distance_km=10)
-    assert r["Prot"] == pytest.approx(1.0)
-    assert r["ProtConn"] == pytest.approx(1.0)
-    assert r["n_transboundary"] == 1
+    r = protconn(pas, region_box(), dispersal_distance_km=10)
+    assert r.Prot == pytest.approx(1.0)
+    assert r.ProtConn == pytest.approx(1.0)
+    assert r.n_transboundary == 1
 
 
 def test_distances_edge_to_edge_and_max_distance():
@@ -458,9 +461,9 @@ def test_feet_crs_areas_in_km2():
     ft = 1 / 0.3048006096012192
     pas = gpd.GeoDataFrame(geometry=[box(0, 0, 1000 * ft, 1000 * ft)], crs="EPSG:2227")
     region = gpd.GeoSeries([box(-5000 * ft, -5000 * ft, 5000 * ft, 5000 * ft)], crs="EPSG:2227")
-    r = protconn(pas, region, distance_km=1)
-    assert r["region_area"] == pytest.approx(100.0)
-    assert r["Prot"] == pytest.approx(1.0)
+    r = protconn(pas, region, dispersal_distance_km=1)
+    assert r.region_area == pytest.approx(100.0)
+    assert r.Prot == pytest.approx(1.0)
 
 
 # ======================================================== epochs and regions (tidy)
@@ -500,9 +503,9 @@ def test_year_option_in_protconn():
         [box(1 * KM, 1 * KM, 2 * KM, 2 * KM), box(4 * KM, 1 * KM, 5 * KM, 2 * KM)],
         STATUS_YR=[1990, 2010],
     )
-    assert protconn(pas, region_box(), year=2000)["Prot"] == pytest.approx(1.0)
-    assert protconn(pas, region_box(), year=2020)["Prot"] == pytest.approx(2.0)
-    assert protconn(pas, region_box(), year=1950)["ProtConn"] == 0.0
+    assert protconn(pas, region_box(), year=2000).Prot == pytest.approx(1.0)
+    assert protconn(pas, region_box(), year=2020).Prot == pytest.approx(2.0)
+    assert protconn(pas, region_box(), year=1950).ProtConn == 0.0
 
 
 # ============================================================================ bad input
@@ -529,7 +532,9 @@ def test_error_missing_crs_and_wrong_type():
     pas = gpd.GeoDataFrame(geometry=[box(0, 0, KM, KM)])
     with pytest.raises(ValueError, match="protected_areas has no CRS"):
         clean_protected_areas(pas)
-    with pytest.raises(TypeError, match="region must be a GeoDataFrame or GeoSeries"):
+    with pytest.raises(
+        TypeError, match="region must be a geopandas GeoDataFrame \\(or GeoSeries\\)"
+    ):
         protconn(frame([box(0, 0, KM, KM)]), box(0, 0, 10 * KM, 10 * KM))
 
 
@@ -547,7 +552,7 @@ def test_invalid_geometry_warns_in_protconn():
     bowtie = Polygon([(0, 0), (KM, KM), (KM, 0), (0, KM)])
     with pytest.warns(InvalidGeometryWarning, match="invalid geometries"):
         r = protconn(frame([bowtie]), region_box(-KM, -KM, 9 * KM, 9 * KM))
-    assert r["Prot"] == pytest.approx(0.5)
+    assert r.Prot == pytest.approx(0.5)
     bad_region = gpd.GeoSeries(
         [Polygon([(0, 0), (10 * KM, 10 * KM), (10 * KM, 0), (0, 10 * KM)])], crs=CRS
     )
@@ -559,11 +564,11 @@ def test_invalid_geometry_warns_in_protconn():
 def test_error_non_positive_dispersal_distance(value):
     pas = frame([box(0, 0, KM, KM)])
     with pytest.raises(ValueError, match=r"distance_km must be a positive number\. Got"):
-        protconn(pas, region_box(), distance_km=value)
+        protconn(pas, region_box(), dispersal_distance_km=value)
     with pytest.raises(ValueError, match="distances_km must be a positive number"):
-        protconn_standard(pas, region_box(), distances_km=[1, value])
+        protconn_standard(pas, region_box(), dispersal_distances_km=[1, value])
     with pytest.raises(ValueError, match="distance must be a positive number"):
-        protconn_from_matrix([1], [[0]], region_area=10, distance=value)
+        protconn_from_matrix([1], [[0]], region_area=10, dispersal_distance=value)
 
 
 @pytest.mark.parametrize("value", [0, 1, 1.5, -0.2])
@@ -589,7 +594,11 @@ def test_error_unknown_options():
         clean_protected_areas(pas, overlaps="first")
     with pytest.raises(ValueError, match=r"kinds\[1\] must be one of 'domestic'"):
         protconn_from_matrix(
-            [1, 1], [[0, 1], [1, 0]], region_area=10, distance=1, kinds=["domestic", "foreign"]
+            [1, 1],
+            [[0, 1], [1, 0]],
+            region_area=10,
+            dispersal_distance=1,
+            kinds=["domestic", "foreign"],
         )
 
 
@@ -621,20 +630,20 @@ def test_error_overlapping_nodes_and_matrix_checks():
     ):
         protected_area_nodes(pas, region_box())
     with pytest.raises(ValueError, match="larger than region_area"):
-        protconn_from_matrix([60, 50], [[0, 1], [1, 0]], region_area=100, distance=1)
+        protconn_from_matrix([60, 50], [[0, 1], [1, 0]], region_area=100, dispersal_distance=1)
     with pytest.raises(
         ValueError,
         match=r"areas must be positive for domestic protected areas\. Got areas\[1\]=0.0",
     ):
-        protconn_from_matrix([1, 0], [[0, 1], [1, 0]], region_area=100, distance=1)
+        protconn_from_matrix([1, 0], [[0, 1], [1, 0]], region_area=100, dispersal_distance=1)
     with pytest.raises(ValueError, match="distances must be symmetric"):
-        protconn_from_matrix([1, 1], [[0, 1], [2, 0]], region_area=100, distance=1)
+        protconn_from_matrix([1, 1], [[0, 1], [2, 0]], region_area=100, dispersal_distance=1)
     with pytest.raises(ValueError, match=r"square matrix with one row per node \(2 x 2\)"):
-        protconn_from_matrix([1, 1], [[0, 1, 2]], region_area=100, distance=1)
+        protconn_from_matrix([1, 1], [[0, 1, 2]], region_area=100, dispersal_distance=1)
     with pytest.raises(
         ValueError, match="region_area must be a positive number. Got region_area=0"
     ):
-        protconn_from_matrix([1], [[0]], region_area=0, distance=1)
+        protconn_from_matrix([1], [[0]], region_area=0, dispersal_distance=1)
 
 
 def test_no_warning_on_clean_input():
@@ -654,34 +663,34 @@ def test_makurhini_fractions_hand_worked_contiguous():
     # Makurhini: blocks {A, B} = 5 and {C} = 1: Prot = sqrt(26 / 28.5),
     # Within = sqrt(18 / 28.5), Contig = Prot - Within, Unprot = 100 - Prot.
     d = [[0, 0, 3], [0, 0, 2], [3, 2, 0]]
-    kw = dict(region_area=100, distance=1)
+    kw = dict(region_area=100, dispersal_distance=1)
     exact = protconn_from_matrix([4, 1, 1], d, **kw)
     mk = protconn_from_matrix([4, 1, 1], d, fractions="makurhini", **kw)
-    assert exact["PCnum"] == pytest.approx(28.5) and mk["PCnum"] == pytest.approx(28.5)
-    assert mk["ProtConn"] == pytest.approx(exact["ProtConn"]) == pytest.approx(np.sqrt(28.5))
-    assert exact["ProtConn_Prot"] == pytest.approx(100 * 26 / 28.5)
-    assert exact["ProtConn_Within"] == pytest.approx(100 * 18 / 28.5)
-    assert exact["ProtConn_Unprot"] == pytest.approx(100 * 2.5 / 28.5)
-    assert mk["ProtConn_Prot"] == pytest.approx(100 * np.sqrt(26 / 28.5))  # 95.51
-    assert mk["ProtConn_Within"] == pytest.approx(100 * np.sqrt(18 / 28.5))  # 79.47
-    assert mk["ProtConn_Contig"] == pytest.approx(100 * (np.sqrt(26 / 28.5) - np.sqrt(18 / 28.5)))
-    assert mk["ProtConn_Trans"] == 0.0
-    assert mk["ProtConn_Unprot"] == pytest.approx(100 - 100 * np.sqrt(26 / 28.5))  # 4.49
+    assert exact.PCnum == pytest.approx(28.5) and mk.PCnum == pytest.approx(28.5)
+    assert mk.ProtConn == pytest.approx(exact.ProtConn) == pytest.approx(np.sqrt(28.5))
+    assert exact.ProtConn_Prot == pytest.approx(100 * 26 / 28.5)
+    assert exact.ProtConn_Within == pytest.approx(100 * 18 / 28.5)
+    assert exact.ProtConn_Unprot == pytest.approx(100 * 2.5 / 28.5)
+    assert mk.ProtConn_Prot == pytest.approx(100 * np.sqrt(26 / 28.5))  # 95.51
+    assert mk.ProtConn_Within == pytest.approx(100 * np.sqrt(18 / 28.5))  # 79.47
+    assert mk.ProtConn_Contig == pytest.approx(100 * (np.sqrt(26 / 28.5) - np.sqrt(18 / 28.5)))
+    assert mk.ProtConn_Trans == 0.0
+    assert mk.ProtConn_Unprot == pytest.approx(100 - 100 * np.sqrt(26 / 28.5))  # 4.49
     # the square-root ratios are larger than the exact shares (Prot, Within) ...
-    assert mk["ProtConn_Prot"] > exact["ProtConn_Prot"]
-    assert mk["ProtConn_Within"] > exact["ProtConn_Within"]
+    assert mk.ProtConn_Prot > exact.ProtConn_Prot
+    assert mk.ProtConn_Within > exact.ProtConn_Within
     # ... and nested gives Makurhini's current pair literally: Contig = 100 - Within
     nested = protconn_from_matrix(
         [4, 1, 1], d, fractions="makurhini", fraction_units="nested", **kw
     )
-    assert nested["ProtConn_Within"] == pytest.approx(100 * np.sqrt(18 / 28.5))
-    assert nested["ProtConn_Contig"] == pytest.approx(100 - 100 * np.sqrt(18 / 28.5))
+    assert nested.ProtConn_Within == pytest.approx(100 * np.sqrt(18 / 28.5))
+    assert nested.ProtConn_Contig == pytest.approx(100 - 100 * np.sqrt(18 / 28.5))
     region = protconn_from_matrix(
         [4, 1, 1], d, fractions="makurhini", fraction_units="region", **kw
     )
     for key in ("Prot", "Within", "Contig", "Trans", "Unprot"):
-        assert region[f"ProtConn_{key}"] == pytest.approx(
-            mk[f"ProtConn_{key}"] * mk["ProtConn"] / 100
+        assert getattr(region, f"ProtConn_{key}") == pytest.approx(
+            getattr(mk, f"ProtConn_{key}") * mk.ProtConn / 100
         )
 
 
@@ -694,21 +703,21 @@ def test_makurhini_fractions_hand_worked_transboundary():
     # Trans = (sqrt(2.5) - sqrt(2.125)) / sqrt(2.5) = 7.80 %, Unprot = the rest = 2.76 %.
     d = [[0, 4, 1], [4, 0, 1], [1, 1, 0]]
     kinds = ["domestic", "domestic", "transboundary"]
-    kw = dict(region_area=50, distance=1, kinds=kinds)
+    kw = dict(region_area=50, dispersal_distance=1, kinds=kinds)
     exact = protconn_from_matrix([1, 1, 5], d, **kw)
     mk = protconn_from_matrix([1, 1, 5], d, fractions="makurhini", **kw)
-    assert exact["PCnum"] == pytest.approx(2.5)
-    assert exact["ProtConn_Within"] == pytest.approx(80.0)
-    assert exact["ProtConn_Trans"] == pytest.approx(20.0)
-    assert exact["ProtConn_Unprot"] == pytest.approx(0.0, abs=1e-12)
+    assert exact.PCnum == pytest.approx(2.5)
+    assert exact.ProtConn_Within == pytest.approx(80.0)
+    assert exact.ProtConn_Trans == pytest.approx(20.0)
+    assert exact.ProtConn_Unprot == pytest.approx(0.0, abs=1e-12)
     prot = 100 * np.sqrt(2 / 2.5)
     trans = 100 * (np.sqrt(2.5) - np.sqrt(2.125)) / np.sqrt(2.5)
-    assert mk["ProtConn_Prot"] == pytest.approx(prot)
-    assert mk["ProtConn_Within"] == pytest.approx(prot)
-    assert mk["ProtConn_Contig"] == pytest.approx(0.0, abs=1e-12)
-    assert mk["ProtConn_Trans"] == pytest.approx(trans)
-    assert mk["ProtConn_Unprot"] == pytest.approx(100 - prot - trans)
-    assert mk["ProtConn_Prot"] + mk["ProtConn_Trans"] + mk["ProtConn_Unprot"] == pytest.approx(100)
+    assert mk.ProtConn_Prot == pytest.approx(prot)
+    assert mk.ProtConn_Within == pytest.approx(prot)
+    assert mk.ProtConn_Contig == pytest.approx(0.0, abs=1e-12)
+    assert mk.ProtConn_Trans == pytest.approx(trans)
+    assert mk.ProtConn_Unprot == pytest.approx(100 - prot - trans)
+    assert mk.ProtConn_Prot + mk.ProtConn_Trans + mk.ProtConn_Unprot == pytest.approx(100)
 
 
 def test_makurhini_fractions_stay_in_range_on_random_landscapes():
@@ -717,31 +726,35 @@ def test_makurhini_fractions_stay_in_range_on_random_landscapes():
         region = region_box(0, 0, 40 * KM, 40 * KM)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", GPECWarning)
-            r = protconn(pas, region, distance_km=3, fractions="makurhini")
-            e = protconn(pas, region, distance_km=3)
-        assert r["ProtConn"] == pytest.approx(e["ProtConn"])
+            r = protconn(pas, region, dispersal_distance_km=3, fractions="makurhini")
+            e = protconn(pas, region, dispersal_distance_km=3)
+        assert r.ProtConn == pytest.approx(e.ProtConn)
         for key in ("Prot", "Within", "Contig", "Trans", "Unprot"):
-            assert 0.0 <= r[f"ProtConn_{key}"] <= 100.0 + 1e-9
-        assert r["ProtConn_Within"] <= r["ProtConn_Prot"] + 1e-9
+            assert 0.0 <= getattr(r, f"ProtConn_{key}") <= 100.0 + 1e-9
+        assert r.ProtConn_Within <= r.ProtConn_Prot + 1e-9
         # square roots of shares: Makurhini's Prot is the square root of the exact share
-        assert r["ProtConn_Prot"] == pytest.approx(100 * np.sqrt(e["ProtConn_Prot"] / 100))
-        assert r["ProtConn_Within"] == pytest.approx(100 * np.sqrt(e["ProtConn_Within"] / 100))
+        assert r.ProtConn_Prot == pytest.approx(100 * np.sqrt(e.ProtConn_Prot / 100))
+        assert r.ProtConn_Within == pytest.approx(100 * np.sqrt(e.ProtConn_Within / 100))
 
 
 def test_protconn_centroid_distances_hand_worked():
     # Two 1 km2 PAs with edges 1 km apart, centres 2 km apart, D = 1 km:
     # edge: EC = sqrt(1 + 1 + 2 * 0.5) = sqrt(3); centroid: sqrt(1 + 1 + 2 * 0.25) = sqrt(2.5)
     pas = frame([box(1 * KM, 1 * KM, 2 * KM, 2 * KM), box(3 * KM, 1 * KM, 4 * KM, 2 * KM)])
-    edge = protconn(pas, region_box(), distance_km=1)
-    cen = protconn(pas, region_box(), distance_km=1, distance_method="centroid")
-    inside = protconn(pas, region_box(), distance_km=1, distance_method="inside_centroid")
-    assert edge["EC"] == pytest.approx(np.sqrt(3.0))
-    assert cen["EC"] == pytest.approx(np.sqrt(2.5))
-    assert inside["EC"] == pytest.approx(np.sqrt(2.5))  # squares: centroid inside
+    edge = protconn(pas, region_box(), dispersal_distance_km=1)
+    cen = protconn(pas, region_box(), dispersal_distance_km=1, distance_method="centroid")
+    inside = protconn(
+        pas, region_box(), dispersal_distance_km=1, distance_method="inside_centroid"
+    )
+    assert edge.EC == pytest.approx(np.sqrt(3.0))
+    assert cen.EC == pytest.approx(np.sqrt(2.5))
+    assert inside.EC == pytest.approx(np.sqrt(2.5))  # squares: centroid inside
     # one land part: every PA is fully connected through land, Bound = ProtConn
     # (land nodes keep edge distances, 0 to the PAs on them, as in Makurhini)
-    assert cen["ProtConn_Bound"] == pytest.approx(cen["ProtConn"])
-    table = protconn_standard(pas, region_box(), distances_km=[1], distance_method="centroid")
+    assert cen.ProtConn_Bound == pytest.approx(cen.ProtConn)
+    table = protconn_standard(
+        pas, region_box(), dispersal_distances_km=[1], distance_method="centroid"
+    )
     assert table.loc[0, "EC"] == pytest.approx(np.sqrt(2.5))
 
 
@@ -750,17 +763,21 @@ def test_protconn_centroid_distances_keep_contiguity_from_polygons():
     # distances (not 1), PCnum = 1 + 1 + 2 * 0.5 = 3; the pair still moves through
     # protected land only, so it is Contig: Within 2 / 3, Contig 1 / 3.
     pas = frame([box(1 * KM, 1 * KM, 2 * KM, 2 * KM), box(2 * KM, 1 * KM, 3 * KM, 2 * KM)])
-    r = protconn(pas, region_box(), distance_km=1, distance_method="centroid")
-    assert r["PCnum"] == pytest.approx(3.0)
-    assert r["ProtConn_Within"] == pytest.approx(200 / 3)
-    assert r["ProtConn_Contig"] == pytest.approx(100 / 3)
+    r = protconn(pas, region_box(), dispersal_distance_km=1, distance_method="centroid")
+    assert r.PCnum == pytest.approx(3.0)
+    assert r.ProtConn_Within == pytest.approx(200 / 3)
+    assert r.ProtConn_Contig == pytest.approx(100 / 3)
     mk = protconn(
-        pas, region_box(), distance_km=1, distance_method="centroid", fractions="makurhini"
+        pas,
+        region_box(),
+        dispersal_distance_km=1,
+        distance_method="centroid",
+        fractions="makurhini",
     )
     # one block of 2 km2: sqrt(4) / sqrt(3) > 1, capped at 100 % (Makurhini dissolves
     # touching PAs into one node first, so its EC is 2 and Prot is 100 %)
-    assert mk["ProtConn_Prot"] == 100.0
-    assert mk["ProtConn_Unprot"] == 0.0
+    assert mk.ProtConn_Prot == 100.0
+    assert mk.ProtConn_Unprot == 0.0
 
 
 def test_protected_area_distances_centroid_conventions():
@@ -768,12 +785,12 @@ def test_protected_area_distances_centroid_conventions():
     # and a 1 km square centred at (5.5, 0.5) km
     ell = Polygon([(0, 0), (3 * KM, 0), (3 * KM, KM), (KM, KM), (KM, 3 * KM), (0, 3 * KM)])
     nodes = frame([ell, box(5 * KM, 0, 6 * KM, KM)])
-    plain = protected_area_distances(nodes, method="centroid")
-    inside = protected_area_distances(nodes, method="inside_centroid")
+    plain = protected_area_distances(nodes, distance_method="centroid")
+    inside = protected_area_distances(nodes, distance_method="inside_centroid")
     assert plain[0, 1] == pytest.approx(np.hypot(4.4, 0.6))
     assert inside[0, 1] == pytest.approx(np.hypot(5.0, 1.5))
     assert protected_area_distances(nodes)[0, 1] == pytest.approx(2.0)
-    far = protected_area_distances(nodes, method="centroid", max_distance_km=4)
+    far = protected_area_distances(nodes, distance_method="centroid", max_distance_km=4)
     assert np.isinf(far[0, 1])
 
 
@@ -782,7 +799,7 @@ def test_error_unknown_fractions_and_distance_method():
     with pytest.raises(ValueError, match="fractions must be one of 'exact', 'makurhini'"):
         protconn(pas, region_box(), fractions="sqrt")
     with pytest.raises(ValueError, match="fractions must be one of 'exact', 'makurhini'"):
-        protconn_from_matrix([1], [[0]], region_area=10, distance=1, fractions="jrc")
+        protconn_from_matrix([1], [[0]], region_area=10, dispersal_distance=1, fractions="jrc")
     with pytest.raises(
         ValueError, match="distance_method must be one of 'edge', 'centroid', 'inside_centroid'"
     ):
@@ -794,13 +811,16 @@ def test_error_unknown_fractions_and_distance_method():
             pas, gpd.GeoDataFrame(geometry=region_box(), crs=CRS), distance_method="x"
         )
     with pytest.raises(ValueError, match="method must be one of 'edge', 'centroid'"):
-        protected_area_distances(pas, method="middle")
+        protected_area_distances(pas, distance_method="middle")
 
 
 def test_clean_protected_areas_ids_missing_column_raises_and_default_keys():
     # issue 15: a named id column must exist; by default WDPAID, else the index
     pas = frame([box(0, 0, KM, KM), box(2 * KM, 0, 3 * KM, KM)], NAME=["a", "b"]).set_axis([8, 3])
-    with pytest.raises(ValueError, match=r"id_column='WDPA_PID' is not a column.*NAME"):
+    with pytest.raises(
+        ValueError,
+        match=r"id_column must be a column of protected_areas. Got id_column='WDPA_PID'.*NAME",
+    ):
         clean_protected_areas(pas, id_column="WDPA_PID")
     assert clean_protected_areas(pas)["pa_id"].tolist() == [8, 3]
     assert clean_protected_areas(pas, id_column="NAME")["pa_id"].tolist() == ["a", "b"]

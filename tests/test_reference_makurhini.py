@@ -10,7 +10,7 @@ digits for PCnum/EC/PC, 7 decimals for dPC in %).
 The last tests rebuild the graph from the real polygons (``../shared/realdata/habitat_nodes.gpkg``)
 and check which centroid convention reproduces the published values: Makurhini 3.0 uses
 a point on the surface for patches whose centroid falls outside them
-(``distance="inside_centroid"``); the plain centroid does not reproduce these values.
+(``distance_method="inside_centroid"``); the plain centroid does not reproduce these values.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def nodes(reference_dir):
 def _centroid_graph(nodes, *, as_matrix: bool):
     """The Makurhini graph, built two ways.
 
-    ``as_matrix=False`` builds it from the points with ``distance="centroid"`` (the
+    ``as_matrix=False`` builds it from the points with ``distance_method="centroid"`` (the
     metric shortcut: p* = p without a path search); ``as_matrix=True`` passes the same
     distances as a plain matrix, so the full all-pairs search and the stepping-stone
     detection run. Both must give the published numbers.
@@ -84,7 +84,7 @@ def _centroid_graph(nodes, *, as_matrix: bool):
     )
     return patch_graph_from_polygons(
         frame,
-        distance="centroid",
+        distance_method="centroid",
         attribute="area_ha",
         id_column="Id",
         landscape_area=LANDSCAPE_AREA_HA,
@@ -94,16 +94,16 @@ def _centroid_graph(nodes, *, as_matrix: bool):
 @pytest.mark.parametrize("as_matrix", [False, True], ids=["centroid-shortcut", "matrix"])
 def test_pc_ec_match_makurhini(nodes, as_matrix):
     graph = _centroid_graph(nodes, as_matrix=as_matrix)
-    out = probability_of_connectivity(graph, distance=MEDIAN_DISPERSAL_M)
-    assert out["PCnum"] == pytest.approx(2.136028e11, rel=5e-7)
-    assert out["EC"] == pytest.approx(4.621718e5, rel=5e-7)
-    assert out["PC"] == pytest.approx(2.801281e-2, rel=5e-7)
+    out = probability_of_connectivity(graph, dispersal_distance=MEDIAN_DISPERSAL_M)
+    assert out.PCnum == pytest.approx(2.136028e11, rel=5e-7)
+    assert out.EC == pytest.approx(4.621718e5, rel=5e-7)
+    assert out.PC == pytest.approx(2.801281e-2, rel=5e-7)
 
 
 @pytest.mark.parametrize("as_matrix", [False, True], ids=["centroid-shortcut", "matrix"])
 def test_dpc_fractions_match_makurhini_for_patches_1_to_10(nodes, as_matrix):
     graph = _centroid_graph(nodes, as_matrix=as_matrix)
-    df = patch_importance(graph, distance=MEDIAN_DISPERSAL_M)
+    df = patch_importance(graph, dispersal_distance=MEDIAN_DISPERSAL_M).table
     for pid, (dpc, intra, flux) in PUBLISHED_DPC.items():
         row = df.loc[pid]
         assert row["dPC"] == pytest.approx(dpc, abs=6e-8), pid
@@ -122,10 +122,12 @@ def test_makurhini_default_truncation_of_small_probabilities(nodes, as_matrix):
     # Makurhini's current default drops links with p_ij < 0.01; pairs can still connect
     # through other patches, which gives PCnum = 2.135845e11 (README of the reference).
     graph = _centroid_graph(nodes, as_matrix=as_matrix)
-    out = probability_of_connectivity(graph, distance=MEDIAN_DISPERSAL_M, min_probability=0.01)
-    assert out["PCnum"] == pytest.approx(2.135845e11, rel=5e-7)
-    exact = probability_of_connectivity(graph, distance=MEDIAN_DISPERSAL_M)
-    assert out["PCnum"] < exact["PCnum"]
+    out = probability_of_connectivity(
+        graph, dispersal_distance=MEDIAN_DISPERSAL_M, min_probability=0.01
+    )
+    assert out.PCnum == pytest.approx(2.135845e11, rel=5e-7)
+    exact = probability_of_connectivity(graph, dispersal_distance=MEDIAN_DISPERSAL_M)
+    assert out.PCnum < exact.PCnum
 
 
 def test_truncation_variant_dpc_fractions_add_up(nodes):
@@ -133,16 +135,19 @@ def test_truncation_variant_dpc_fractions_add_up(nodes):
     # through stepping stones), so connectors may appear; the fractions still add up and
     # the large patches keep their rank.
     graph = _centroid_graph(nodes, as_matrix=True)
-    df = patch_importance(graph, distance=MEDIAN_DISPERSAL_M, min_probability=0.01)
-    assert df.attrs["PCnum"] == pytest.approx(2.135845e11, rel=5e-7)
+    result = patch_importance(graph, dispersal_distance=MEDIAN_DISPERSAL_M, min_probability=0.01)
+    df = result.table
+    assert result.summary.PCnum == pytest.approx(2.135845e11, rel=5e-7)
     np.testing.assert_allclose(
         df["dPC"], df["dPCintra"] + df["dPCflux"] + df["dPCconnector"], rtol=1e-12
     )
     assert (df[["dPCintra", "dPCflux", "dPCconnector"]] >= 0).all().all()
-    exact = patch_importance(graph, distance=MEDIAN_DISPERSAL_M)
+    exact = patch_importance(graph, dispersal_distance=MEDIAN_DISPERSAL_M)
     # intra depends on PCnum only: it moves by the ratio of the two PCnum
     np.testing.assert_allclose(
-        df["dPCintra"] * df.attrs["PCnum"], exact["dPCintra"] * exact.attrs["PCnum"], rtol=1e-9
+        df["dPCintra"] * result.summary.PCnum,
+        exact.table["dPCintra"] * exact.summary.PCnum,
+        rtol=1e-9,
     )
     # truncation changes dPC of patches 1-10 by less than the published precision allows
     # for a rounding to 4 significant digits of the large ones
@@ -169,7 +174,7 @@ def _polygon_graph(frame, distance, attribute="area_ha"):
     with pytest.warns(InvalidGeometryWarning, match="1 invalid geometries"):
         return patch_graph_from_polygons(
             frame,
-            distance=distance,
+            distance_method=distance,
             attribute=attribute,
             id_column="Id",
             landscape_area=LANDSCAPE_AREA_HA,
@@ -181,19 +186,19 @@ def test_inside_centroid_of_real_polygons_reproduces_makurhini(habitat_polygons,
     # the points are the published ones (to the 4 decimals of the table)
     xy = nodes.set_index("Id").loc[graph.ids, ["x_m", "y_m"]].to_numpy()
     np.testing.assert_allclose(graph.points, xy, atol=1e-4)
-    out = probability_of_connectivity(graph, distance=MEDIAN_DISPERSAL_M)
-    assert out["PCnum"] == pytest.approx(2.136028e11, rel=5e-7)
-    assert out["EC"] == pytest.approx(4.621718e5, rel=5e-7)
-    assert out["PC"] == pytest.approx(2.801281e-2, rel=5e-7)
-    df = patch_importance(graph, distance=MEDIAN_DISPERSAL_M)
+    out = probability_of_connectivity(graph, dispersal_distance=MEDIAN_DISPERSAL_M)
+    assert out.PCnum == pytest.approx(2.136028e11, rel=5e-7)
+    assert out.EC == pytest.approx(4.621718e5, rel=5e-7)
+    assert out.PC == pytest.approx(2.801281e-2, rel=5e-7)
+    df = patch_importance(graph, dispersal_distance=MEDIAN_DISPERSAL_M).table
     for pid, (dpc, intra, flux) in PUBLISHED_DPC.items():
         assert df.loc[pid, "dPC"] == pytest.approx(dpc, abs=6e-8), pid
         assert df.loc[pid, "dPCintra"] == pytest.approx(intra, abs=6e-8), pid
         assert df.loc[pid, "dPCflux"] == pytest.approx(flux, abs=6e-8), pid
     # with the polygon areas instead of the published column (they differ by < 3e-6)
     areas = _polygon_graph(habitat_polygons, "inside_centroid", attribute="area")
-    got = probability_of_connectivity(areas, distance=MEDIAN_DISPERSAL_M)
-    assert got["PCnum"] == pytest.approx(2.136028e11, rel=1e-5)
+    got = probability_of_connectivity(areas, dispersal_distance=MEDIAN_DISPERSAL_M)
+    assert got.PCnum == pytest.approx(2.136028e11, rel=1e-5)
 
 
 def test_plain_centroid_of_real_polygons_differs_from_makurhini_3(habitat_polygons):
@@ -202,7 +207,7 @@ def test_plain_centroid_of_real_polygons_differs_from_makurhini_3(habitat_polygo
     moved = np.hypot(*(plain.points - inside.points).T)
     # 52 of the 404 patches have their centroid outside; both conventions agree elsewhere
     assert int((moved > 0).sum()) == 52
-    out = probability_of_connectivity(plain, distance=MEDIAN_DISPERSAL_M)
+    out = probability_of_connectivity(plain, dispersal_distance=MEDIAN_DISPERSAL_M)
     # about 1 % lower PCnum: further than the 7 published digits allow
-    assert out["PCnum"] == pytest.approx(2.114559e11, rel=1e-5)
-    assert abs(out["PCnum"] / 2.136028e11 - 1) > 5e-3
+    assert out.PCnum == pytest.approx(2.114559e11, rel=1e-5)
+    assert abs(out.PCnum / 2.136028e11 - 1) > 5e-3

@@ -210,7 +210,7 @@ def test_measures_match_package_functions():
         m = LC.least_cost_distance_matrix(grid, patches, cellsize=100.0)
         d, ids = m.distances, m.ids
         g = patch_graph_from_matrix(d, attributes=[4.0, 9.0, 9.0], ids=ids)
-        ec = probability_of_connectivity(g, distance=2000.0)["EC"]
+        ec = probability_of_connectivity(g, dispersal_distance=2000.0).EC
         assert row["EC"] == pytest.approx(ec, rel=1e-12)
     gap_row = t.iloc[1]
     assert gap_row["gain_EC"] > 0 and gap_row["gain_effective_resistance"] > 0

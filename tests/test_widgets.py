@@ -57,7 +57,7 @@ def test_dispersal_table_matches_graph():
     t = dispersal_table(g, [2000, 500, 1000])
     assert t.index.tolist() == [500.0, 1000.0, 2000.0]
     for d, row in t.iterrows():
-        ref = probability_of_connectivity(g, distance=d)
+        ref = probability_of_connectivity(g, dispersal_distance=d).to_dict()
         assert row["EC"] == pytest.approx(ref["EC"])
         assert row["PC"] == pytest.approx(ref["PC"])
         assert row["EC_pct_habitat"] == pytest.approx(100 * ref["EC"] / 8.0)
@@ -70,7 +70,11 @@ def test_top_patches_matches_patch_importance():
     t = top_patches(g, [1000, 2000], top=2)
     assert len(t) == 4
     for d in (1000.0, 2000.0):
-        ref = patch_importance(g, distance=d).sort_values("dPC", ascending=False).head(2)
+        ref = (
+            patch_importance(g, dispersal_distance=d)
+            .table.sort_values("dPC", ascending=False)
+            .head(2)
+        )
         rows = t[t["distance"] == d]
         assert rows["id"].tolist() == ref.index.tolist()
         np.testing.assert_allclose(rows["dPC"], ref["dPC"])
@@ -114,7 +118,7 @@ def test_dispersal_explorer_slider_updates():
     png_before = box.image.value
     assert png_before[:4] == b"\x89PNG"
     box.slider.value = 2000.0
-    ref = probability_of_connectivity(g, distance=2000.0)["EC"]
+    ref = probability_of_connectivity(g, dispersal_distance=2000.0).EC
     assert box.current["EC"] == pytest.approx(ref)
     assert set(box.current_patches["distance"]) == {2000.0}
     assert "D = 2000" in box.info.value

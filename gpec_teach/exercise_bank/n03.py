@@ -23,9 +23,9 @@ SCORES = {1: 0.0, 2: 0.4, 3: 0.2, 4: 1.0, 5: 0.9, 6: 0.0, 7: 0.0, 8: 0.0}
 SPECIES = "Ambulocerus migrans"
 MAX_UNCERTAINTY_M = 1000
 #: Baseline rules of the notebook.
-BASELINE = {"threshold": 0.5, "edge_m": 300, "min_ha": 500, "neighbours": 8}
+BASELINE = {"threshold": 0.5, "edge_m": 300, "min_ha": 500, "neighbors": 8}
 #: Rules of exercises 03.1 and 03.2 (10 km2 = 1000 ha).
-EX1_RULES = {"threshold": 0.5, "edge_m": 100, "min_ha": 1000, "neighbours": 8}
+EX1_RULES = {"threshold": 0.5, "edge_m": 100, "min_ha": 1000, "neighbors": 8}
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +45,7 @@ def _suitability() -> np.ndarray:
 
 @lru_cache(maxsize=32)
 def core_areas(
-    threshold: float = 0.5, edge_m: float = 300, min_ha: float = 500, neighbours: int = 8
+    threshold: float = 0.5, edge_m: float = 300, min_ha: float = 500, neighbors: int = 8
 ):
     """Return ``(cores, areas_ha)``: core id grid (0 = not core) and the core areas in ha."""
     from scipy import ndimage
@@ -55,8 +55,8 @@ def core_areas(
     cell = abs(_landcover().rio.resolution()[0])
     habitat = _suitability() >= threshold
     interior = ndimage.distance_transform_edt(habitat) * cell > edge_m
-    labels, _ = label_patches(interior, neighbours=neighbours)
-    pieces = patch_table(interior, cellsize=cell, neighbours=neighbours)
+    labels, _ = label_patches(interior, neighbors=neighbors)
+    pieces = patch_table(interior, cellsize=cell, neighbors=neighbors)
     keep = pieces[pieces["area_ha"] >= min_ha]
     cores = np.where(np.isin(labels, keep["patch_id"].to_numpy()), labels, 0)
     return cores, keep["area_ha"].to_numpy()
@@ -138,9 +138,9 @@ register(
                 "(edge_m=100) before you apply the minimum area.",
             ),
             (
-                lambda a, e: a == n_cores(**(EX1_RULES | {"neighbours": 4})),
-                "That is the count with 4 neighbours. Use the 8-neighbour rule "
-                "(FRAGSTATS' default, neighbours=8).",
+                lambda a, e: a == n_cores(**(EX1_RULES | {"neighbors": 4})),
+                "That is the count with 4 neighbors. Use the 8-neighbor rule "
+                "(FRAGSTATS' default, neighbors=8).",
             ),
             (
                 lambda a, e: a == n_cores(**BASELINE),
@@ -185,8 +185,8 @@ register(
                 "03.1.",
             ),
             (
-                _close(lambda: core_km2(**(EX1_RULES | {"neighbours": 4}))),
-                "That is the area with 4 neighbours; use neighbours=8.",
+                _close(lambda: core_km2(**(EX1_RULES | {"neighbors": 4}))),
+                "That is the area with 4 neighbors; use neighbors=8.",
             ),
         ],
     )

@@ -56,7 +56,7 @@ def toy_graph():
 def _toy_ec(distance: float, *, direct_only: bool = False) -> float:
     from ..graph import dispersal_probability, equivalent_connected_area, max_product_probability
 
-    p = dispersal_probability(np.array(TOY_DISTANCES), distance=distance)
+    p = dispersal_probability(np.array(TOY_DISTANCES), dispersal_distance=distance)
     pstar = p if direct_only else max_product_probability(p)
     return float(equivalent_connected_area(TOY_AREAS, pstar))
 
@@ -69,8 +69,8 @@ def core_areas(landcover) -> np.ndarray:
 
     habitat = np.isin(np.asarray(landcover), HABITAT_CLASSES)
     interior = ndimage.distance_transform_edt(habitat) * CELL > EDGE_M
-    labels, _ = label_patches(interior, neighbours=8)
-    pieces = patch_table(interior, cellsize=CELL, neighbours=8)
+    labels, _ = label_patches(interior, neighbors=8)
+    pieces = patch_table(interior, cellsize=CELL, neighbors=8)
     keep = pieces.loc[pieces["area_ha"] >= MIN_HA, "patch_id"]
     return np.where(np.isin(labels, keep), labels, 0)
 
@@ -84,7 +84,7 @@ def core_graph(year: int = YEAR):
     lc = data.load("landcover", year=year)
     land_ha = float((lc.values != 0).sum() * CELL**2 / 10_000)
     return patch_graph_from_raster(
-        lc.copy(data=core_areas(lc.values)), distance="edge", landscape_area=land_ha
+        lc.copy(data=core_areas(lc.values)), distance_method="edge", landscape_area=land_ha
     )
 
 
@@ -92,7 +92,7 @@ def core_graph(year: int = YEAR):
 def _importance(distance: float):
     from ..graph import patch_importance
 
-    return patch_importance(core_graph(), distance=distance)
+    return patch_importance(core_graph(), dispersal_distance=distance).table
 
 
 def _best_connector(distance: float = EX2_D) -> int:
@@ -106,7 +106,7 @@ def _top_dpc(distance: float = EX2_D) -> int:
 def _ec_km2(distance: float = EX2_D, year: int = YEAR) -> float:
     from ..graph import probability_of_connectivity
 
-    return probability_of_connectivity(core_graph(year), distance=distance)["EC"] / 100
+    return probability_of_connectivity(core_graph(year), dispersal_distance=distance).EC / 100
 
 
 #: EC of the toy graph with no links at all: sqrt(sum a_i^2), ha.
@@ -135,7 +135,7 @@ register(
             (
                 lambda a, e: _close(a, _toy_ec(TOY_WORKED_D)),
                 "This is the EC of the worked example (D = 1 km). Use D = 2 km, "
-                "distance=2000 (the distances are in metres).",
+                "dispersal_distance=2000 (the distances are in metres).",
             ),
             (
                 lambda a, e: _close(a, e**2),
@@ -149,7 +149,7 @@ register(
                 lambda a, e: 0.5 * _NO_LINKS_EC < a < 1.001 * _NO_LINKS_EC,
                 "EC cannot be lower than with no links at all (the square root of the sum "
                 f"of the squared areas, {_NO_LINKS_EC:.1f} ha). "
-                "Did you give D in km (distance=2) instead of m?",
+                "Did you give D in km (dispersal_distance=2) instead of m?",
             ),
         ],
     )
@@ -174,7 +174,7 @@ register(
             (
                 lambda a, e: a in (_best_connector(WORKED_D), _best_connector(2000.0)),
                 "That is the best connector for another dispersal distance. Use 10 km, "
-                "distance=10_000 (metres).",
+                "dispersal_distance=10_000 (metres).",
             ),
         ],
     )
@@ -192,7 +192,7 @@ register(
         hints=[
             (
                 lambda a, e: _close(a, _ec_km2(WORKED_D)),
-                "This is EC at 5 km, the worked example. Use distance=10_000.",
+                "This is EC at 5 km, the worked example. Use dispersal_distance=10_000.",
             ),
             (
                 lambda a, e: _close(a, _ec_km2(EX2_D, year=2010)),

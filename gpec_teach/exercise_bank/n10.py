@@ -101,8 +101,8 @@ def _setup():
     ]
     on_road = resistance.values > land.values
     habitat = np.isin(lc.values, HABITAT) & ~on_road
-    labels, _ = label_patches(habitat, neighbours=8)
-    sizes = patch_table(habitat, cellsize=RESOLUTION, neighbours=8)
+    labels, _ = label_patches(habitat, neighbors=8)
+    sizes = patch_table(habitat, cellsize=RESOLUTION, neighbors=8)
     big = sizes.loc[sizes["area_ha"] >= MIN_PATCH_HA, "patch_id"]
     patches = np.where(np.isin(labels, big), labels, 0)
     settings = {

@@ -2,7 +2,7 @@
 
 The habitat maps and the "2020 without the road" scenario are rebuilt with the same
 steps as ``notebooks/12_fragmentation_over_time.ipynb`` (habitat = classes 3, 4, 5;
-sea as nodata; 8-neighbour patches; MESH over the landscape area), so every expected
+sea as nodata; 8-neighbor patches; MESH over the landscape area), so every expected
 answer is computed from the teaching data, not typed in.
 """
 
@@ -64,8 +64,8 @@ def _mesh_ha(landcover, **options) -> float:
 
 
 @lru_cache(maxsize=16)
-def _mesh_year_ha(year: int, neighbours: int = 8, denominator: str = "landscape") -> float:
-    return _mesh_ha(_landcover(year), neighbours=neighbours, mesh_denominator=denominator)
+def _mesh_year_ha(year: int, neighbors: int = 8, denominator: str = "landscape") -> float:
+    return _mesh_ha(_landcover(year), neighbors=neighbors, mesh_denominator=denominator)
 
 
 @lru_cache(maxsize=1)
@@ -133,8 +133,8 @@ register(
                 "Jaeger (2000) divide by the landscape area: keep the default 'landscape'.",
             ),
             (
-                lambda a, e: _close(a, _mesh_year_ha(2020, neighbours=4) / 100, 2e-4),
-                "Close, but that is the 4-neighbour rule. Use the default neighbours=8, as "
+                lambda a, e: _close(a, _mesh_year_ha(2020, neighbors=4) / 100, 2e-4),
+                "Close, but that is the 4-neighbor rule. Use the default neighbors=8, as "
                 "FRAGSTATS does.",
             ),
             (

@@ -50,26 +50,26 @@ def _country(iso3: str):
 
 
 @cache
-def _result(iso3: str, year: int, distance_km: float, scenario: bool = False) -> dict:
+def _result(iso3: str, year: int, distance_km: float, scenario: bool = False):
     from ..protconn import protconn
 
     pas = _scenario() if scenario else _protected_areas()
-    return protconn(pas, _country(iso3), year=year, distance_km=distance_km)
+    return protconn(pas, _country(iso3), year=year, dispersal_distance_km=distance_km)
 
 
 def _protconn_ex1(year: int = EX1_YEAR, distance_km: float = EX1_DISTANCE_KM) -> float:
-    return float(_result(EX1_COUNTRY, year, distance_km)["ProtConn"])
+    return float(_result(EX1_COUNTRY, year, distance_km).ProtConn)
 
 
 def _gain(key: str = "ProtConn", distance_km: float = SCENARIO_DISTANCE_KM) -> float:
     args = (SCENARIO_COUNTRY, SCENARIO_YEAR, distance_km)
-    return float(_result(*args, scenario=True)[key] - _result(*args)[key])
+    return float(getattr(_result(*args, scenario=True), key) - getattr(_result(*args), key))
 
 
 def _relative_gain_percent() -> float:
     args = (SCENARIO_COUNTRY, SCENARIO_YEAR, SCENARIO_DISTANCE_KM)
-    before = _result(*args)["ProtConn"]
-    return float(100.0 * (_result(*args, scenario=True)["ProtConn"] / before - 1.0))
+    before = _result(*args).ProtConn
+    return float(100.0 * (_result(*args, scenario=True).ProtConn / before - 1.0))
 
 
 def _best_distance() -> float:
@@ -98,7 +98,7 @@ register(
                 "ProtConn value as it is, without dividing by 100.",
             ),
             (
-                lambda a, e: _close(a, float(_result(EX1_COUNTRY, EX1_YEAR, 10.0)["Prot"])),
+                lambda a, e: _close(a, float(_result(EX1_COUNTRY, EX1_YEAR, 10.0).Prot)),
                 "That is Prot, the coverage. The question asks for ProtConn, the protected "
                 "and connected part, which is smaller.",
             ),
@@ -108,7 +108,7 @@ register(
             ),
             (
                 lambda a, e: any(_close(a, _protconn_ex1(distance_km=d)) for d in (1.0, 100.0)),
-                "That is ProtConn for another dispersal distance: use distance_km=10.",
+                "That is ProtConn for another dispersal distance: use dispersal_distance_km=10.",
             ),
         ],
     )
@@ -142,7 +142,7 @@ register(
             ),
             (
                 lambda a, e: any(_close(a, _gain(distance_km=d), 5e-3) for d in (1.0, 100.0)),
-                "That is the gain for another dispersal distance: use distance_km=10.",
+                "That is the gain for another dispersal distance: use dispersal_distance_km=10.",
             ),
             (
                 lambda a, e: a > 10,

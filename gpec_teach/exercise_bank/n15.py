@@ -44,11 +44,11 @@ def _inputs():
 
 
 @cache
-def _protconn(year: int, distance_km: float = DISTANCE_KM) -> dict:
+def _protconn(year: int, distance_km: float = DISTANCE_KM):
     from ..protconn import protconn
 
     pas, region = _inputs()
-    return protconn(pas, region, year=year, distance_km=distance_km)
+    return protconn(pas, region, year=year, dispersal_distance_km=distance_km)
 
 
 @cache
@@ -69,13 +69,11 @@ def _mesh_km2(year: int, resolution: int = 100) -> float:
 def _value(indicator: str, year: int) -> float:
     if indicator == "MESH":
         return _mesh_km2(year)
-    return float(_protconn(year)[indicator])
+    return float(getattr(_protconn(year), indicator))
 
 
 def _change_points(start: int = BASELINE, end: int = FINAL, distance_km: float = DISTANCE_KM):
-    return float(
-        _protconn(end, distance_km)["ProtConn"] - _protconn(start, distance_km)["ProtConn"]
-    )
+    return float(_protconn(end, distance_km).ProtConn - _protconn(start, distance_km).ProtConn)
 
 
 def _relative_change(indicator: str, start: int = BASELINE, end: int = FINAL) -> float:
@@ -130,12 +128,10 @@ register(
             ),
             (
                 lambda a, e: any(_close(a, _change_points(distance_km=d)) for d in (1.0, 100.0)),
-                "That is the change for another dispersal distance: use distance_km=10.",
+                "That is the change for another dispersal distance: use dispersal_distance_km=10.",
             ),
             (
-                lambda a, e: _close(
-                    a, float(_protconn(FINAL)["Prot"] - _protconn(BASELINE)["Prot"])
-                ),
+                lambda a, e: _close(a, float(_protconn(FINAL).Prot - _protconn(BASELINE).Prot)),
                 "That is the change in coverage (Prot). The question asks for ProtConn.",
             ),
             (

@@ -63,12 +63,12 @@ def makurhini_table(root: Path | None = None) -> pd.DataFrame:
         attribute_name="area_ha",
         landscape_area=_MAKURHINI_LANDSCAPE_HA,
     )
-    pc = probability_of_connectivity(graph, distance=_MAKURHINI_DISTANCE_M)
-    importance = patch_importance(graph, distance=_MAKURHINI_DISTANCE_M)
+    pc = probability_of_connectivity(graph, dispersal_distance=_MAKURHINI_DISTANCE_M)
+    importance = patch_importance(graph, dispersal_distance=_MAKURHINI_DISTANCE_M).table
     rows = [
-        ("PCnum (ha^2)", 2.136028e11, pc["PCnum"], 0.0000005e11),
-        ("EC(PC) (ha)", 4.621718e5, pc["EC"], 0.0000005e5),
-        ("PC", 2.801281e-2, pc["PC"], 0.0000005e-2),
+        ("PCnum (ha^2)", 2.136028e11, pc.PCnum, 0.0000005e11),
+        ("EC(PC) (ha)", 4.621718e5, pc.EC, 0.0000005e5),
+        ("PC", 2.801281e-2, pc.PC, 0.0000005e-2),
     ]
     for patch, values in _MAKURHINI_DPC.items():
         for label, published in zip(("dPC", "dPCintra", "dPCflux"), values, strict=True):
@@ -202,8 +202,8 @@ def _centroid_shifts(layers: dict) -> pd.DataFrame:
     """Per layer: patches whose centroid falls outside, and how far the point moves."""
     rows = []
     for name, frame in layers.items():
-        plain = patch_points(frame, method="centroid")
-        inside = patch_points(frame, method="inside_centroid")
+        plain = patch_points(frame, distance_method="centroid")
+        inside = patch_points(frame, distance_method="inside_centroid")
         shift = np.hypot(*(plain - inside).T) / 1000.0
         moved = shift > 0
         rows.append(
@@ -237,14 +237,14 @@ def _habitat_nodes_table(habitat_nodes, ref) -> pd.DataFrame | None:
     for conv in _CONVENTIONS:
         g = patch_graph_from_polygons(
             frame,
-            distance=conv,
+            distance_method=conv,
             attribute="area_ha",
             id_column="Id",
             landscape_area=_MAKURHINI_LANDSCAPE_HA,
         )
-        pc = probability_of_connectivity(g, distance=_MAKURHINI_DISTANCE_M)
-        dpc = patch_importance(g, distance=_MAKURHINI_DISTANCE_M)
-        results[conv] = {**pc, "dPC10": float(dpc.loc[10, "dPC"])}
+        pc = probability_of_connectivity(g, dispersal_distance=_MAKURHINI_DISTANCE_M)
+        dpc = patch_importance(g, dispersal_distance=_MAKURHINI_DISTANCE_M).table
+        results[conv] = {**pc.to_dict(), "dPC10": float(dpc.loc[10, "dPC"])}
     rows = []
     for label, key, value, half in published:
         row = {"quantity": label, "published (Makurhini 3.0)": value}
@@ -260,13 +260,14 @@ def _vegetation_table(vegetation) -> pd.DataFrame:
     distance, probability = _VEGETATION_KERNEL
     veg = {
         conv: patch_importance(
-            patch_graph_from_polygons(vegetation, distance=conv, id_column="id"),
-            distance=distance,
+            patch_graph_from_polygons(vegetation, distance_method=conv, id_column="id"),
+            dispersal_distance=distance,
             probability=probability,
         )
         for conv in _CONVENTIONS
     }
-    a, b = veg["centroid"], veg["inside_centroid"]
+    ec_a, ec_b = veg["centroid"].summary.EC, veg["inside_centroid"].summary.EC
+    a, b = veg["centroid"].table, veg["inside_centroid"].table
     top_a = set(a.nsmallest(10, "rank").index)
     top_b = set(b.nsmallest(10, "rank").index)
     return pd.DataFrame(
@@ -277,10 +278,10 @@ def _vegetation_table(vegetation) -> pd.DataFrame:
                 "patches whose dPC changes by more than 1 %",
                 "top-10 patches in common",
             ],
-            "centroid": [a.attrs["EC"], np.nan, np.nan, np.nan],
-            "inside_centroid": [b.attrs["EC"], np.nan, np.nan, np.nan],
+            "centroid": [ec_a, np.nan, np.nan, np.nan],
+            "inside_centroid": [ec_b, np.nan, np.nan, np.nan],
             "difference": [
-                b.attrs["EC"] - a.attrs["EC"],
+                ec_b - ec_a,
                 float((a["dPC"] - b["dPC"]).abs().max()),
                 int(((a["dPC"] - b["dPC"]).abs() > 0.01 * a["dPC"]).sum()),
                 len(top_a & top_b),
@@ -298,10 +299,12 @@ def _ec_over_time(layers: dict, study) -> pd.DataFrame:
         frame = layers[f"forest_{year}"]
         row = {"year": year}
         for conv in (*_CONVENTIONS, "edge"):
-            g = patch_graph_from_polygons(frame, distance=conv, landscape_area=landscape_ha)
-            pc = probability_of_connectivity(g, distance=distance, probability=probability)
+            g = patch_graph_from_polygons(frame, distance_method=conv, landscape_area=landscape_ha)
+            pc = probability_of_connectivity(
+                g, dispersal_distance=distance, probability=probability
+            )
             row["habitat (ha)"] = float(g.attributes.sum())
-            row[f"EC {conv} (ha)"] = pc["EC"]
+            row[f"EC {conv} (ha)"] = pc.EC
         rows.append(row)
     ec = pd.DataFrame(rows)
     ec["EC change, centroid vs inside (%)"] = 100 * (
@@ -330,7 +333,7 @@ def _protconn_by_half(pas, study) -> pd.DataFrame:
                 pas,
                 halves,
                 region_column="region",
-                distances_km=[10],
+                dispersal_distances_km=[10],
                 transboundary_buffer_km=10,
                 distance_method=method,
                 fractions=fractions,

@@ -150,9 +150,9 @@ class ScenarioEvaluator:
         d = _cost.lcd_matrix(mcp, self.labels, self.ids, self.patch_cells, self.patch_seeds)
         graph = patch_graph_from_matrix(d, attributes=self.areas, ids=self.ids)
         pc = probability_of_connectivity(
-            graph, distance=self.dispersal_distance, probability=self.probability
+            graph, dispersal_distance=self.dispersal_distance, probability=self.probability
         )
-        return float(pc["EC"])
+        return pc.EC
 
 
 def _table(evaluator: ScenarioEvaluator, scenarios: list[dict], baseline: dict):

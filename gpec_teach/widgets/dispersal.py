@@ -69,16 +69,16 @@ def _dispersal_results(graph, dispersal_distances, probability, top) -> _Dispers
     total = float(graph.attributes.sum())
     rows, parts = [], []
     for dist in d.tolist():
-        imp = patch_importance(graph, distance=dist, probability=probability)
-        ec = float(imp.attrs["EC"])
+        result = patch_importance(graph, dispersal_distance=dist, probability=probability)
+        summary, imp = result.summary, result.table
         row = {
             "distance": dist,
-            "EC": ec,
-            "EC_pct_habitat": 100.0 * ec / total,
-            "PCnum": float(imp.attrs["PCnum"]),
+            "EC": summary.EC,
+            "EC_pct_habitat": 100.0 * summary.EC / total,
+            "PCnum": summary.PCnum,
         }
-        if "PC" in imp.attrs:
-            row["PC"] = float(imp.attrs["PC"])
+        if summary.landscape_area is not None:
+            row["PC"] = summary.PC
         rows.append(row)
         best = imp.sort_values(["dPC"], ascending=False, kind="mergesort").head(top)
         best = best.reset_index()
