@@ -4,18 +4,17 @@ Exercise 00.1 (restart and run all) has no single answer to check; 00.2 counts t
 designated protected areas of the teaching data, computed from the file itself.
 """
 
+from .. import data
 from ..exercises import Exercise, register
 
 
 def _designated_protected_areas() -> int:
-    from .. import data
 
     pas = data.load("protected_areas")
     return int((pas["STATUS"] == "Designated").sum())
 
 
 def _all_records() -> int:
-    from .. import data
 
     return len(data.load("protected_areas"))
 

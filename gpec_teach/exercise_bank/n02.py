@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from .. import data
 from ..exercises import Exercise, register
 
 CROPLAND = 6
@@ -22,8 +23,6 @@ EX2_COUNTRY, IN_FORCE_YEAR = "XBE", 2020
 def _zones():
     """Country numbers burnt into the 100 m grid (0 outside), and ISO3 -> number."""
     from rasterio import features
-
-    from .. import data
 
     countries = data.load("countries")
     grid = data.load("landcover", year=2020)
@@ -42,8 +41,6 @@ def cropland_km2(iso3: str, year: int, resolution: int = 100) -> float:
     At 100 m the rasterised zones are used; at the coarse resolutions the raster is clipped
     to the country (used only to recognise a learner who took the 250 m copy).
     """
-    from .. import data
-
     lc = data.load("landcover", year=year, resolution=resolution)
     cell_km2 = abs(lc.rio.resolution()[0] * lc.rio.resolution()[1]) / 1e6
     if resolution == 100:
@@ -57,7 +54,6 @@ def cropland_km2(iso3: str, year: int, resolution: int = 100) -> float:
 
 @lru_cache(maxsize=1)
 def _protected_areas():
-    from .. import data
 
     return data.load("protected_areas")
 
@@ -96,8 +92,6 @@ def records_in_pas(
 ) -> int:
     """Count the occurrence records inside the protected areas in force in 2020."""
     import geopandas as gpd
-
-    from .. import data
 
     occ = data.load("occurrences")
     points = gpd.GeoDataFrame(

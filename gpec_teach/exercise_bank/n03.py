@@ -15,7 +15,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from .. import data
 from ..exercises import Exercise, register
+from ..fragmentation import label_patches, patch_table
 
 YEAR = 2020
 #: Suitability scores of the fictional ungulate per land-cover class (0 = not used).
@@ -30,7 +32,6 @@ EX1_RULES = {"threshold": 0.5, "edge_m": 100, "min_ha": 1000, "neighbors": 8}
 
 @lru_cache(maxsize=1)
 def _landcover():
-    from .. import data
 
     return data.load("landcover", year=YEAR)
 
@@ -49,8 +50,6 @@ def core_areas(
 ):
     """Return ``(cores, areas_ha)``: core id grid (0 = not core) and the core areas in ha."""
     from scipy import ndimage
-
-    from ..fragmentation import label_patches, patch_table
 
     cell = abs(_landcover().rio.resolution()[0])
     habitat = _suitability() >= threshold
@@ -76,8 +75,6 @@ def core_km2(**rules) -> float:
 def _record_cells(all_years: bool = False, all_species: bool = False):
     """Return the row and column of the kept occurrence records on the land-cover grid."""
     import geopandas as gpd
-
-    from .. import data
 
     occ = data.load("occurrences")
     keep = occ["coordinateUncertaintyInMeters"] <= MAX_UNCERTAINTY_M

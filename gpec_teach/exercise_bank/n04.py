@@ -13,7 +13,15 @@ from functools import lru_cache
 
 import numpy as np
 
+from .. import data
 from ..exercises import Exercise, register
+from ..least_cost import cost_distance
+from ..resistance import (
+    burn_lines,
+    reclassify,
+    resistance_to_conductance,
+    suitability_to_resistance,
+)
 
 #: Expert resistance per land-cover code (notebook, Step 1).
 EXPERT = {1: 100.0, 2: 20.0, 3: 5.0, 4: 1.0, 5: 3.0, 6: 40.0, 7: 100.0, 8: 30.0}
@@ -34,7 +42,6 @@ WATER, FOREST = 1, 3
 
 
 def _transformed(method: str, c: float | None = None, h: float | None = None) -> float:
-    from ..resistance import suitability_to_resistance
 
     h = SUITABILITY[EX1_CLASS] if h is None else h
     return float(suitability_to_resistance([[h]], method=method, c=c)[0, 0])
@@ -48,9 +55,6 @@ def _surface(
     water_barrier: bool = False,
 ):
     """Expert resistance (forest value changed), roads burned, as in the notebook."""
-    from .. import data
-    from ..resistance import burn_lines, reclassify
-
     table = dict(EXPERT)
     table[FOREST] = forest
     if water_barrier:
@@ -69,9 +73,6 @@ def _park_distance(
     resolution: int = RESOLUTION, forest: float = EX2_FOREST, roads: bool = True
 ) -> float:
     """Least-cost distance (cost units) from the source park to the nearest target-park cell."""
-    from .. import data
-    from ..least_cost import cost_distance
-
     parks = data.load("protected_areas")
     source = parks[parks["NAME"] == SOURCE_PARK]
     target = parks[parks["NAME"] == TARGET_PARK]
@@ -80,14 +81,12 @@ def _park_distance(
 
 
 def _barrier_cells(resolution: int = RESOLUTION) -> int:
-    from ..resistance import resistance_to_conductance
 
     conductance = resistance_to_conductance(_surface(resolution, EXPERT[FOREST], True, True))
     return int((conductance == 0).sum())
 
 
 def _nodata_cells() -> int:
-    from .. import data
 
     lc = data.load("landcover", year=YEAR, resolution=RESOLUTION)
     return int((lc == lc.rio.nodata).sum())

@@ -11,14 +11,19 @@ from __future__ import annotations
 import math
 from functools import cache
 
+from .. import data
 from ..exercises import Exercise, register
+from ..protconn import (
+    WDPA_EXCLUDED_DESIGNATIONS,
+    WDPA_EXCLUDED_STATUS,
+    areas_inside_region,
+    clean_protected_areas,
+)
 
 
 @cache
 def _layers():
     import pandas as pd
-
-    from .. import data
 
     pas = data.load("protected_areas")
     points = data.load("protected_area_points")
@@ -31,8 +36,6 @@ def _layers():
 def _coverage(iso3: str, year: int | None = None, with_biosphere: bool = False) -> float:
     """Percent of the country's land inside the cleaned protected areas."""
     import geopandas as gpd
-
-    from ..protconn import areas_inside_region, clean_protected_areas
 
     _, records, countries = _layers()
     options = {"exclude_designations": ()} if with_biosphere else {}
@@ -59,8 +62,6 @@ def _land_km2(iso3: str) -> float:
 def _pairs(distance_m: float, *, keep_proposed: bool = False, same_country: bool = False):
     """Pairs of in-force polygon records within distance_m (each pair once)."""
     import geopandas as gpd
-
-    from ..protconn import WDPA_EXCLUDED_DESIGNATIONS, WDPA_EXCLUDED_STATUS
 
     _, records, _ = _layers()
     status = () if keep_proposed else WDPA_EXCLUDED_STATUS

@@ -13,7 +13,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from .. import data
 from ..exercises import Exercise, register
+from ..movement import clean_fixes, label_seasons, net_squared_displacement, read_fixes, steps
 
 CRS = "EPSG:9191"
 MAX_SPEED_KMH = 3.0  # the notebook's threshold, inside the gap of the speeds
@@ -25,8 +27,6 @@ EX3_YEAR = 2020
 
 @lru_cache(maxsize=1)
 def _fixes():
-    from .. import data
-    from ..movement import read_fixes
 
     return read_fixes(data.load("tracks"), to_crs=CRS)
 
@@ -34,22 +34,18 @@ def _fixes():
 @lru_cache(maxsize=4)
 def _report(max_speed_kmh: float) -> pd.Series:
     """Return the removed fixes per reason (``duplicate``, ..., ``total removed``)."""
-    from ..movement import clean_fixes
-
     _, report = clean_fixes(_fixes(), max_speed_kmh=max_speed_kmh)
     return report.set_index("reason")["fixes"]
 
 
 @lru_cache(maxsize=1)
 def _clean():
-    from ..movement import clean_fixes
 
     return clean_fixes(_fixes(), max_speed_kmh=MAX_SPEED_KMH)[0]
 
 
 @lru_cache(maxsize=1)
 def _step_lengths() -> pd.Series:
-    from ..movement import steps
 
     return steps(_clean())["length_m"]
 
@@ -57,8 +53,6 @@ def _step_lengths() -> pd.Series:
 @lru_cache(maxsize=1)
 def _spring_dates() -> pd.DataFrame:
     """Return the first spring fix per animal and year past the leave and arrive limits."""
-    from ..movement import label_seasons, net_squared_displacement
-
     pts = _clean().copy()
     pts["season"] = label_seasons(pts["timestamp"], SEASONS)
     pts["year"] = pts["timestamp"].dt.year

@@ -14,7 +14,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from .. import data
 from ..exercises import Exercise, register
+from ..least_cost import corridor_network, cost_distance, least_cost_path
+from ..resistance import burn_lines, reclassify
 
 #: The 5 x 5 teaching grid (resistance per metre; cells of 100 m). Column 3 is a road
 #: with one gap, at row 3.
@@ -84,7 +87,6 @@ def _grid_cwd(
 
 
 def _ex1_expected() -> float:
-    from ..least_cost import cost_distance
 
     return float(cost_distance(GRID, EX1_SOURCE, cellsize=CELLSIZE)[EX1_TARGET])
 
@@ -96,8 +98,6 @@ def _ex1_slip(**kwargs) -> float:
 @lru_cache(maxsize=1)
 def _cores():
     """Return the six protected areas as cores (Northern Crest's two halves merged), ids 1..6."""
-    from .. import data
-
     parks = data.load("protected_areas")
     parks["core"] = None
     for name in CORE_NAMES:
@@ -110,9 +110,6 @@ def _cores():
 @lru_cache(maxsize=4)
 def _surface(year: int = 2020, roads_year: int | None = None, roads: bool = True):
     """Expert resistance of *year* at 250 m with the roads open in *roads_year* burned."""
-    from .. import data
-    from ..resistance import burn_lines, reclassify
-
     lc = data.load("landcover", year=year, resolution=RESOLUTION)
     land = reclassify(lc, EXPERT)
     if not roads:
@@ -124,7 +121,6 @@ def _surface(year: int = 2020, roads_year: int | None = None, roads: bool = True
 
 @lru_cache(maxsize=8)
 def _path(a: str, b: str, year: int = 2020, roads: bool = True):
-    from ..least_cost import least_cost_path
 
     cores = _cores()
     return least_cost_path(
@@ -138,7 +134,6 @@ def _ex2_expected() -> float:
 
 @lru_cache(maxsize=1)
 def _links_2020():
-    from ..least_cost import corridor_network
 
     return corridor_network(_surface(2020), _cores()).links
 

@@ -13,7 +13,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from .. import data
+from ..circuit import DEFAULT_CONNECTION, effective_resistance, pairwise_resistance
 from ..exercises import Exercise, register
+from ..resistance import burn_lines, reclassify
 
 #: The 5 x 5 teaching grid: a wall of resistance 10 with a gap in the middle row.
 GRID_5X5 = np.array(
@@ -45,8 +48,6 @@ NEW_ROAD = "R13"  # Korvi - Lunde, opened 2015
 
 def _er_5x5(*, neighbors: int = 4, connection: str | None = None) -> float:
     """Effective resistance of the exercise; *connection* defaults to the package default."""
-    from ..circuit import DEFAULT_CONNECTION, effective_resistance
-
     connection = DEFAULT_CONNECTION if connection is None else connection
 
     return effective_resistance(GRID_5X5, EX1_A, EX1_B, neighbors=neighbors, connection=connection)
@@ -55,9 +56,6 @@ def _er_5x5(*, neighbors: int = 4, connection: str | None = None) -> float:
 @lru_cache(maxsize=4)
 def _surface(year: int, without: tuple = ()):
     """Expert resistance on the 500 m grid, roads open in *year* burned in."""
-    from .. import data
-    from ..resistance import burn_lines, reclassify
-
     roads = data.load("roads")
     widths = roads.groupby("class")["width_m"].first().to_dict()
     lc = data.load("landcover", year=year, resolution=RESOLUTION)
@@ -71,8 +69,6 @@ def _surface(year: int, without: tuple = ()):
 def _cores() -> np.ndarray:
     from rasterio import features
 
-    from .. import data
-
     template = _surface(2020)
     parks = data.load("protected_areas")
     shapes = [(parks.loc[parks["NAME"] == n, "geometry"].iloc[0], k) for k, n in CORES.items()]
@@ -81,7 +77,6 @@ def _cores() -> np.ndarray:
 
 @lru_cache(maxsize=8)
 def _resistance(pair: tuple, year: int, without: tuple = ()) -> float:
-    from ..circuit import pairwise_resistance
 
     cores = _cores()
     focal = np.where(np.isin(cores, list(pair)), cores, 0)

@@ -13,7 +13,18 @@ from functools import lru_cache
 
 import numpy as np
 
+from .. import data
 from ..exercises import Exercise, register
+from ..fragmentation import label_patches, patch_table
+from ..graph import (
+    dispersal_probability,
+    equivalent_connected_area,
+    max_product_probability,
+    patch_graph_from_matrix,
+    patch_graph_from_raster,
+    patch_importance,
+    probability_of_connectivity,
+)
 
 #: The four-patch toy graph: areas (ha) and edge-to-edge distances (m).
 TOY_IDS = ("A", "B", "C", "D")
@@ -42,8 +53,6 @@ def toy_graph():
     """Return the four-patch graph of the worked example."""
     import pandas as pd
 
-    from ..graph import patch_graph_from_matrix
-
     frame = pd.DataFrame(TOY_DISTANCES, index=list(TOY_IDS), columns=list(TOY_IDS))
     return patch_graph_from_matrix(
         frame,
@@ -54,7 +63,6 @@ def toy_graph():
 
 
 def _toy_ec(distance: float, *, direct_only: bool = False) -> float:
-    from ..graph import dispersal_probability, equivalent_connected_area, max_product_probability
 
     p = dispersal_probability(np.array(TOY_DISTANCES), dispersal_distance=distance)
     pstar = p if direct_only else max_product_probability(p)
@@ -64,8 +72,6 @@ def _toy_ec(distance: float, *, direct_only: bool = False) -> float:
 def core_areas(landcover) -> np.ndarray:
     """Return core-area ids (0 = not core), as ``core_areas`` in the notebook."""
     from scipy import ndimage
-
-    from ..fragmentation import label_patches, patch_table
 
     habitat = np.isin(np.asarray(landcover), HABITAT_CLASSES)
     interior = ndimage.distance_transform_edt(habitat) * CELL > EDGE_M
@@ -78,9 +84,6 @@ def core_areas(landcover) -> np.ndarray:
 @lru_cache(maxsize=2)
 def core_graph(year: int = YEAR):
     """Return the patch graph of the core areas (edge distances, areas in ha)."""
-    from .. import data
-    from ..graph import patch_graph_from_raster
-
     lc = data.load("landcover", year=year)
     land_ha = float((lc.values != 0).sum() * CELL**2 / 10_000)
     return patch_graph_from_raster(
@@ -90,7 +93,6 @@ def core_graph(year: int = YEAR):
 
 @lru_cache(maxsize=4)
 def _importance(distance: float):
-    from ..graph import patch_importance
 
     return patch_importance(core_graph(), dispersal_distance=distance).table
 
@@ -104,7 +106,6 @@ def _top_dpc(distance: float = EX2_D) -> int:
 
 
 def _ec_km2(distance: float = EX2_D, year: int = YEAR) -> float:
-    from ..graph import probability_of_connectivity
 
     return probability_of_connectivity(core_graph(year), dispersal_distance=distance).EC / 100
 

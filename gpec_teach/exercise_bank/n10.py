@@ -20,7 +20,12 @@ from functools import lru_cache
 
 import numpy as np
 
+from .. import data
 from ..exercises import Exercise, register
+from ..fragmentation import label_patches, patch_table
+from ..least_cost import least_cost_path
+from ..resistance import burn_lines, reclassify
+from ..scenarios import choose_within_budget, evaluate_actions
 
 #: Expert resistance per land-cover code (notebook 04).
 EXPERT = {1: 100.0, 2: 20.0, 3: 5.0, 4: 1.0, 5: 3.0, 6: 40.0, 7: 100.0, 8: 30.0}
@@ -57,11 +62,6 @@ EX2_BUDGET = 1000.0  # kU
 def _setup():
     """Return the resistance, actions (DataFrame) and evaluate_actions settings of the notebook."""
     import pandas as pd
-
-    from .. import data
-    from ..fragmentation import label_patches, patch_table
-    from ..least_cost import least_cost_path
-    from ..resistance import burn_lines, reclassify
 
     lc = data.load("landcover", year=YEAR, resolution=RESOLUTION).rio.clip_box(*BOX)
     roads = data.load("roads")
@@ -119,8 +119,6 @@ def _setup():
 @lru_cache(maxsize=1)
 def _table():
     """Return the notebook's evaluate_actions table (baseline first)."""
-    from ..scenarios import evaluate_actions
-
     resistance, actions, settings = _setup()
     return evaluate_actions(resistance, actions, **settings)
 
@@ -130,7 +128,6 @@ def _overpass_drop_pct(connection: str = CONNECTION) -> float:
     if connection == CONNECTION:
         row = _table().set_index("action").loc["overpass"]
         return float(-row["delta_effective_resistance_pct"])
-    from ..scenarios import evaluate_actions
 
     resistance, actions, settings = _setup()
     chosen = actions[actions["name"] == "overpass"]
@@ -145,7 +142,6 @@ def _overpass_drop_pct(connection: str = CONNECTION) -> float:
 
 
 def _choice(method: str = "exact", budget: float = EX2_BUDGET):
-    from ..scenarios import choose_within_budget
 
     return choose_within_budget(_table(), budget, benefit=BENEFIT, method=method)
 

@@ -14,7 +14,12 @@ from functools import cache, lru_cache
 
 import numpy as np
 
+from .. import data
+from ..circuit import pairwise_resistance
 from ..exercises import Exercise, register
+from ..least_cost import corridor_mask, least_cost_corridor
+from ..movement import clean_fixes, read_fixes
+from ..resistance import burn_lines, reclassify
 
 RESOLUTION = 250
 EXPERT = {1: 100.0, 2: 20.0, 3: 5.0, 4: 1.0, 5: 3.0, 6: 40.0, 7: 100.0, 8: 30.0}
@@ -36,9 +41,6 @@ BORDERS = {"XAR-XBE": (1, 2), "XAR-XCA": (1, 3), "XBE-XCA": (2, 3)}
 def _grids():
     """Return resistance, core grid and country grid (250 m), as in the notebook."""
     from rasterio import features
-
-    from .. import data
-    from ..resistance import burn_lines, reclassify
 
     lc = data.load("landcover", year=2020, resolution=RESOLUTION)
     roads = data.load("roads")
@@ -73,7 +75,6 @@ def _grids():
 
 @cache
 def _nlcc(link: str) -> np.ndarray:
-    from ..least_cost import least_cost_corridor
 
     resistance, core_grid, _ = _grids()
     a, b = LINKS[link]
@@ -84,8 +85,6 @@ def _corridor_share(
     iso3: str = "XBE", link: str = "north", cutoff: float = CUTOFF, drop_cores: bool = True
 ) -> float:
     """Percent of the corridor's cells in *iso3*."""
-    from ..least_cost import corridor_mask
-
     _, core_grid, country_grid = _grids()
     mask = corridor_mask(_nlcc(link), cutoff=cutoff)
     if drop_cores:
@@ -97,9 +96,6 @@ def _corridor_share(
 def _located(cleaned: bool = True):
     """Return the fixes (cleaned or raw) with their country; first match for overlaps."""
     import geopandas as gpd
-
-    from .. import data
-    from ..movement import clean_fixes, read_fixes
 
     countries = data.load("countries")
     fixes = read_fixes(data.load("tracks"), to_crs=countries.crs)
@@ -122,8 +118,6 @@ def _fix_share(months=(11,), iso3: str = "XCA", cleaned: bool = True) -> float:
 def _border_current() -> dict[str, float]:
     """Return the current summed over land cells on either side of each border."""
     from scipy import ndimage
-
-    from ..circuit import pairwise_resistance
 
     resistance, core_grid, country_grid = _grids()
     current = np.asarray(pairwise_resistance(resistance, core_grid).cumulative_current)

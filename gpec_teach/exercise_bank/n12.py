@@ -13,7 +13,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from .. import data
 from ..exercises import Exercise, register
+from ..fragmentation import class_metrics
+from ..resistance import burn_lines
 
 HABITAT = (3, 4, 5)  # forest, woodland/savanna, grassland
 NEW_ROAD_YEAR = 2015
@@ -31,7 +34,6 @@ def _habitat_map(landcover):
 
 @lru_cache(maxsize=8)
 def _landcover(year: int, resolution: int = 100):
-    from .. import data
 
     return data.load("landcover", year=year, resolution=resolution)
 
@@ -40,9 +42,6 @@ def _landcover(year: int, resolution: int = 100):
 def _no_road_2020():
     """2020 land cover with the cells of the 2015 road given their nearest other class."""
     from scipy import ndimage
-
-    from .. import data
-    from ..resistance import burn_lines
 
     lc = _landcover(2020)
     roads = data.load("roads")
@@ -57,7 +56,6 @@ def _no_road_2020():
 
 
 def _mesh_ha(landcover, **options) -> float:
-    from ..fragmentation import class_metrics
 
     table = class_metrics(_habitat_map(landcover), cls=1, **options)
     return float(table.loc[0, "MESH"])
@@ -71,8 +69,6 @@ def _mesh_year_ha(year: int, neighbors: int = 8, denominator: str = "landscape")
 @lru_cache(maxsize=1)
 def _mesh_mask_with_sea_ha() -> float:
     """MESH 2020 with a True/False mask: the sea then counts in the landscape area."""
-    from ..fragmentation import class_metrics
-
     mask = np.isin(_landcover(2020).values, HABITAT)
     return float(class_metrics(mask, cellsize=100.0, cls=1).loc[0, "MESH"])
 
@@ -80,8 +76,6 @@ def _mesh_mask_with_sea_ha() -> float:
 @lru_cache(maxsize=4)
 def _mesh_classes_ha(classes: tuple) -> float:
     """MESH 2020 (ha) of another set of habitat classes, for the hints."""
-    from ..fragmentation import class_metrics
-
     lc = _landcover(2020)
     codes = np.where(np.isin(lc.values, classes), 1, 2).astype("uint8")
     codes[lc.values == 0] = 0

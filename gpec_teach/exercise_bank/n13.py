@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 from functools import cache, lru_cache
 
+from .. import data
 from ..exercises import Exercise, register
+from ..protconn import protconn
 
 EX1_COUNTRY, EX1_YEAR, EX1_DISTANCE_KM = "XCA", 2020, 10.0
 SCENARIO_COUNTRY, SCENARIO_YEAR, SCENARIO_DISTANCE_KM = "XBE", 2024, 10.0
@@ -24,8 +26,6 @@ def _protected_areas():
     """Return the polygons and points of the teaching data in one table, as in the notebook."""
     import geopandas as gpd
     import pandas as pd
-
-    from .. import data
 
     polygons = data.load("protected_areas")
     points = data.load("protected_area_points")
@@ -43,7 +43,6 @@ def _scenario():
 
 
 def _country(iso3: str):
-    from .. import data
 
     countries = data.load("countries")
     return countries[countries["ISO3"] == iso3]
@@ -51,7 +50,6 @@ def _country(iso3: str):
 
 @cache
 def _result(iso3: str, year: int, distance_km: float, scenario: bool = False):
-    from ..protconn import protconn
 
     pas = _scenario() if scenario else _protected_areas()
     return protconn(pas, _country(iso3), year=year, dispersal_distance_km=distance_km)

@@ -10,7 +10,10 @@ from __future__ import annotations
 import math
 from functools import cache, lru_cache
 
+from .. import data
+from .. import movement as mv
 from ..exercises import Exercise, register
+from ..monitoring import trend
 
 CONTROL = "XS3"
 UNDERPASS, UNDERPASS_WORKS = "XS2", 2017
@@ -20,7 +23,6 @@ GATE_COORDS = ((-1_105_000.0, 185_000.0), (-1_065_000.0, 185_000.0))
 
 @lru_cache(maxsize=1)
 def _counts():
-    from .. import data
 
     return data.load("crossing_counts")
 
@@ -32,7 +34,6 @@ def _site(site: str):
 
 @cache
 def _trend(site: str, family: str = "poisson", with_effort: bool = True):
-    from ..monitoring import trend
 
     g = _site(site)
     effort = g["camera_days"] if with_effort and family == "poisson" else None
@@ -70,9 +71,6 @@ def _gate_segments():
     """Return the steps that cross the southern gate, and the gate (as in the notebook)."""
     import numpy as np
     import shapely
-
-    from .. import data
-    from .. import movement as mv
 
     sites = data.load("crossing_sites")
     fixes = mv.read_fixes(data.load("tracks"), to_crs=sites.crs)

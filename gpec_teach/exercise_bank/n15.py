@@ -11,7 +11,10 @@ from __future__ import annotations
 import math
 from functools import cache
 
+from .. import data
 from ..exercises import Exercise, register
+from ..fragmentation import class_metrics
+from ..protconn import protconn
 
 ISO3, BASELINE, FINAL, DISTANCE_KM = "XBE", 2010, 2020, 10.0
 HABITAT = (3, 4, 5)  # forest, woodland/savanna, grassland (notebook 12)
@@ -34,8 +37,6 @@ def _inputs():
     import geopandas as gpd
     import pandas as pd
 
-    from .. import data
-
     polygons = data.load("protected_areas")
     points = data.load("protected_area_points")
     pas = gpd.GeoDataFrame(pd.concat([polygons, points], ignore_index=True), crs=polygons.crs)
@@ -45,7 +46,6 @@ def _inputs():
 
 @cache
 def _protconn(year: int, distance_km: float = DISTANCE_KM):
-    from ..protconn import protconn
 
     pas, region = _inputs()
     return protconn(pas, region, year=year, dispersal_distance_km=distance_km)
@@ -54,9 +54,6 @@ def _protconn(year: int, distance_km: float = DISTANCE_KM):
 @cache
 def _mesh_km2(year: int, resolution: int = 100) -> float:
     import numpy as np
-
-    from .. import data
-    from ..fragmentation import class_metrics
 
     _, region = _inputs()
     lc = data.load("landcover", year=year, resolution=resolution)
