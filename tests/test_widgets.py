@@ -121,7 +121,7 @@ def test_dispersal_explorer_slider_updates():
     ref = probability_of_connectivity(g, dispersal_distance=2000.0).EC
     assert box.current["EC"] == pytest.approx(ref)
     assert set(box.current_patches["distance"]) == {2000.0}
-    assert "D = 2000" in box.info.value
+    assert "D = 2,000" in box.info.value  # thousands separated, no scientific notation
     assert box.image.value != png_before
     assert "<table" in box.table.value
     fig = box.snapshot()

@@ -12,7 +12,9 @@ __all__ = [
     "WIDGET_CLASSES",
     "add_note",
     "check_bool",
+    "number",
     "png",
+    "unit_of",
 ]
 
 #: Note printed under every static snapshot.
@@ -46,3 +48,29 @@ def check_bool(name: str, value) -> None:
     """Raise ``TypeError`` unless *value* is True or False."""
     if not isinstance(value, bool):
         raise TypeError(f"{name} must be True or False. Got {name}={describe(value)}.")
+
+
+def number(value: float) -> str:
+    """Format a number for a figure title: thousands separated, no scientific notation.
+
+    Examples
+    --------
+    >>> number(64110.7), number(2.5), number(0.01234)
+    ('64,111', '2.5', '0.0123')
+    """
+    value = float(value)
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.3g}"
+
+
+def unit_of(attribute: str) -> str:
+    """Return the unit of a patch attribute named like ``area_ha`` (else the name itself).
+
+    Examples
+    --------
+    >>> unit_of("area_ha"), unit_of("area_km2"), unit_of("quality")
+    ('ha', 'km²', 'quality')
+    """
+    units = {"ha": "ha", "km2": "km²", "m2": "m²"}
+    return units.get(attribute.rsplit("_", 1)[-1], attribute)

@@ -20,7 +20,14 @@ from ..maps import landcover_classes
 from ..resistance import reclassify
 from ..resistance.classes import read_class_table
 from ..scenarios.evaluate import ScenarioEvaluator
-from .common import DEFAULT_SLIDER_CLASSES, WIDGET_CLASSES, add_note, check_bool, png
+from .common import (
+    DEFAULT_SLIDER_CLASSES,
+    WIDGET_CLASSES,
+    add_note,
+    check_bool,
+    number,
+    png,
+)
 
 __all__ = ["CorridorCurrent", "corridor_and_current", "resistance_explorer"]
 
@@ -202,14 +209,16 @@ def _corridor_figure(landcover, result, cores, title: str, *, note: bool):
     corridor = np.where(np.isfinite(corridor), corridor, np.nan)
     im1 = ax1.imshow(np.ma.masked_invalid(corridor), cmap="viridis_r", interpolation="nearest")
     fig.colorbar(im1, ax=ax1, shrink=0.8, label="NLCC (cost units above the best path)")
-    ax1.set_title(f"Least-cost corridor, LCD = {result.least_cost_distance:.4g}", fontsize=10)
+    ax1.set_title(
+        f"Least-cost corridor, LCD = {number(result.least_cost_distance)} cost units", fontsize=10
+    )
     pos = current[np.isfinite(current) & (current > 0)]
     norm = LogNorm(vmin=max(pos.min(), pos.max() * 1e-4), vmax=pos.max()) if pos.size else None
     im2 = ax2.imshow(
         np.ma.masked_invalid(current), cmap="magma", norm=norm, interpolation="nearest"
     )
     fig.colorbar(im2, ax=ax2, shrink=0.8, label="current (A), log scale")
-    ax2.set_title(f"Current, R = {result.effective_resistance:.4g} ohm", fontsize=10)
+    ax2.set_title(f"Current, R = {number(result.effective_resistance)} ohm", fontsize=10)
     for ax in (ax1, ax2):
         ax.contour(cores, levels=[0.5, 1.5], colors=["#0072B2", "#009E73"], linewidths=1)
         ax.set_xticks([])
@@ -415,8 +424,8 @@ def _resistance_widget_class():
 
         def _draw(self):
             self.info.value = (
-                f"Least-cost distance {self.result.least_cost_distance:.4g} cost units; "
-                f"effective resistance {self.result.effective_resistance:.4g} ohm."
+                f"Least-cost distance {number(self.result.least_cost_distance)} cost units; "
+                f"effective resistance {number(self.result.effective_resistance)} ohm."
             )
             fig = self._figure(note=False)
             self.image.value = png(fig)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .._validation import check_instance, check_positive, check_probability, describe
 from ..graph import PatchGraph, patch_importance
-from .common import WIDGET_CLASSES, add_note, check_bool, png
+from .common import WIDGET_CLASSES, add_note, check_bool, number, png, unit_of
 
 __all__ = ["dispersal_explorer", "dispersal_table", "top_patches"]
 
@@ -215,14 +215,17 @@ def _dispersal_figure(results: _DispersalResults, distance, *, attribute: str, n
     summary, patches, total = results.summary, results.patches, results.total_habitat
     ax1.plot(summary.index, summary["EC"], marker="o", color="#0072B2", label="EC")
     ax1.axhline(total, color="0.5", ls="--", lw=1, label="total habitat")
-    ax1.axvline(distance, color="#D55E00", lw=1.5, label=f"D = {distance:g}")
+    ax1.axvline(distance, color="#D55E00", lw=1.5, label=f"D = {number(distance)}")
     ax1.plot([distance], [summary.loc[distance, "EC"]], "o", color="#D55E00", ms=9)
-    ax1.set_xlabel("median dispersal distance D (graph units)")
-    ax1.set_ylabel(f"EC ({attribute})")
+    ax1.set_xlabel("median dispersal distance D (unit of the graph's distances: m for maps)")
+    ax1.set_ylabel(f"EC ({unit_of(attribute)})")
     ax1.set_ylim(bottom=0)
     ax1.legend(frameon=False, fontsize=8, loc="lower right")
     ec = summary.loc[distance]
-    ax1.set_title(f"EC = {ec['EC']:.4g} ({ec['EC_pct_habitat']:.1f} % of habitat)", fontsize=10)
+    ax1.set_title(
+        f"EC = {number(ec['EC'])} {unit_of(attribute)} ({ec['EC_pct_habitat']:.1f} % of habitat)",
+        fontsize=10,
+    )
     rows = patches[patches["distance"] == distance].iloc[::-1]
     labels = [str(v) for v in rows["id"]]
     left = np.zeros(len(rows))
@@ -232,7 +235,7 @@ def _dispersal_figure(results: _DispersalResults, distance, *, attribute: str, n
         left += vals
     ax2.set_xlabel("dPC (%): loss of PC if the patch is lost")
     ax2.set_ylabel("patch id")
-    ax2.set_title(f"Top {len(rows)} patches at D = {distance:g}", fontsize=10)
+    ax2.set_title(f"Top {len(rows)} patches at D = {number(distance)}", fontsize=10)
     ax2.legend(frameon=False, fontsize=8, loc="lower right")
     if note:
         add_note(fig)
@@ -358,7 +361,7 @@ def _dispersal_widget_class():
             self.current["distance"] = d
             self.current_patches = self.patches[self.patches["distance"] == d]
             self.info.value = (
-                f"<b>D = {d:g}</b>: EC = {self.current['EC']:.4g} {self.attribute} "
+                f"<b>D = {number(d)}</b>: EC = {number(self.current['EC'])} {unit_of(self.attribute)} "
                 f"({self.current['EC_pct_habitat']:.1f} % of the habitat)"
             )
             self.table.value = _patch_html(self.patches, d)
