@@ -340,3 +340,15 @@ def test_outputs_free_of_reader_noise(path):
                         f"cell {index} shows a table with row numbers 0..{len(rows) - 1} as its "
                         "index: set_index() on the column that names a row, or hide the index",
                     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_saved_widget_state(path):
+    """Saved widget state (up to 130 kB per notebook) is never used: the site shows static
+    snapshots and live widgets re-render when the cell runs. Strip it before committing."""
+    if "widgets" in _load(path).get("metadata", {}):
+        _fail(
+            path,
+            "no saved widget state",
+            "remove metadata.widgets (JupyterLab: Settings > Save Widget State Automatically off)",
+        )
