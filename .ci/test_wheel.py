@@ -57,18 +57,31 @@ def run(*args, **kwargs) -> None:
 
 
 def main() -> None:
+    """Build, install and test the wheel; exit non-zero on the first failure."""
     if WORK.exists():
         shutil.rmtree(WORK)
     dist = WORK / "dist"
-    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-        "-w", dist, ROOT)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--quiet",
+        "--no-deps",
+        "--no-build-isolation",
+        "-w",
+        dist,
+        ROOT,
+    )
     shutil.rmtree(ROOT / "build", ignore_errors=True)  # setuptools' scratch folder
     wheel = next(dist.glob("gpec_teach-*.whl"))
     names = set(zipfile.ZipFile(wheel).namelist())
     source = {
         p.relative_to(ROOT).as_posix()
         for p in (ROOT / "gpec_teach").rglob("*")
-        if p.is_file() and p.suffix in (".py", ".csv", ".json", ".j2") and "__pycache__" not in p.parts
+        if p.is_file()
+        and p.suffix in (".py", ".csv", ".json", ".j2")
+        and "__pycache__" not in p.parts
     }
     missing = sorted(source - names)
     if missing:
@@ -100,8 +113,19 @@ def main() -> None:
         "PYTHONPATH": "",
     }
     run(python, "-c", CHECK_EXERCISES, cwd=outside, env=env)
-    run(python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--doctest-modules",
-        "--pyargs", "gpec_teach", cwd=outside, env=env)
+    run(
+        python,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--doctest-modules",
+        "--pyargs",
+        "gpec_teach",
+        cwd=outside,
+        env=env,
+    )
     shutil.rmtree(outside)
 
 

@@ -234,7 +234,7 @@ def _page_weight(browser) -> float:
 
 NOTEBOOKS = ROOT / "notebooks"
 #: Paths of a build machine that must never reach a reader (kernel and temporary folders).
-TEMP_PATH_RE = r"(/tmp/|/var/folders/|/home/runner/|/work/|/root/|ipykernel_[0-9]+)"
+TEMP_PATH_RE = r"(?:/tmp/|/var/folders/|/home/runner/|/work/|/root/|ipykernel_[0-9]+)"
 
 
 def _committed_outputs(stem: str) -> tuple[int, int]:
