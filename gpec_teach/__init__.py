@@ -76,6 +76,7 @@ _EXPORTS: dict[str, str] = {
     "mesh_from_areas": "fragmentation",
     "interactive_map": "maps",
     "static_map": "maps",
+    "save_raster": "export",
     "teaching_map": "maps",
     "plot_landcover": "maps",
     "plot_raster": "maps",
@@ -110,6 +111,7 @@ _SUBMODULES = (
     "reference_checks",
     "agenda",
     "exercises",
+    "export",
 )
 
 __all__ = ["__version__", *_SUBMODULES, *sorted(_EXPORTS)]
