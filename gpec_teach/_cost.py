@@ -42,7 +42,14 @@ from affine import Affine
 from skimage.graph import MCP_Geometric
 
 from ._raster import Grid, is_dataarray, read_raster, unwrap
-from ._validation import check_choice, check_resistance_values, check_same_crs, describe
+from ._validation import (
+    check_choice,
+    check_resistance_values,
+    check_same_crs,
+    describe,
+    is_integer,
+)
+from ._vector import label_ids
 
 __all__ = [
     "NEIGHBORS",
@@ -56,7 +63,6 @@ __all__ = [
     "engine",
     "find_costs",
     "finish_cwd",
-    "is_int",
     "lcd_matrix",
     "locations",
     "nlcc",
@@ -136,11 +142,6 @@ def cell_xy(grid: Grid, rows: np.ndarray, cols: np.ndarray):
     return x, y
 
 
-def is_int(v) -> bool:
-    """Return True for an integer (numpy integers included), False for bools."""
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
-
-
 def _is_pair(v) -> bool:
     return (
         isinstance(v, (tuple, list, np.ndarray))
@@ -153,7 +154,7 @@ def _is_pair(v) -> bool:
 # ================================================================= locations/patches
 def _point_cell(name: str, point, grid: Grid) -> tuple[int, int, str]:
     a, b = point
-    if is_int(a) and is_int(b):
+    if is_integer(a) and is_integer(b):
         return int(a), int(b), f"{name} point (row, col)=({a}, {b})"
     if grid.template is None:
         raise TypeError(
@@ -273,33 +274,12 @@ def _mask_cells(name: str, mask: np.ndarray, passable: np.ndarray) -> np.ndarray
     return cells
 
 
-def _polygon_ids(name: str, patches, id_column: str | None, by_position: bool):
-    """Ids of polygons (id_column, index or row numbers) and where they came from."""
-    if by_position:
-        return np.arange(1, len(patches) + 1), "row numbers"
-    if id_column is None:
-        return patches.index.to_numpy(), "index (id_column=None)"
-    if id_column not in patches.columns:
-        columns = [str(c) for c in patches.columns if c != patches.geometry.name]
-        raise ValueError(
-            f"{name} has no column id_column={id_column!r}, so its polygons cannot "
-            f"be labelled with your patch ids. Columns: {columns}. Pass "
-            f"id_column='<the column with your patch ids>', or id_column=None to "
-            f"label the patches with {name}.index."
-        )
-    return patches[id_column].to_numpy(), f"column {id_column!r}"
-
-
 def _polygon_labels(name: str, patches, grid: Grid, id_column, by_position) -> np.ndarray:
     check_same_crs("resistance", grid.crs, name, patches.crs)
-    ids, source = _polygon_ids(name, patches, id_column, by_position)
-    if not all(is_int(i) and i > 0 for i in ids.tolist()):
-        raise ValueError(
-            f"{name} ids ({source}) must be positive integers (0 is background). Got "
-            f"{ids.tolist()[:10]}. Pass id_column= naming a column of positive integer "
-            f"ids, or number the rows yourself, e.g. {name}.index = "
-            f"range(1, len({name}) + 1), and merge results back on that."
-        )
+    if by_position:
+        ids = np.arange(1, len(patches) + 1)
+    else:
+        ids = label_ids(name, patches, id_column, index_source="index (id_column=None)")
     labels = rasterize(name, list(patches.geometry), grid, ids)
     empty = sorted(set(ids.tolist()) - set(np.unique(labels).tolist()))
     if empty:

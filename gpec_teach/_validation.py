@@ -28,6 +28,7 @@ __all__ = [
     "check_positive",
     "check_probability",
     "check_resistance_values",
+    "is_integer",
     "check_same_crs",
     "check_projected_crs",
     "describe",
@@ -327,3 +328,14 @@ def check_resistance_values(name: str, values: np.ndarray) -> None:
             "be positive: give the easiest cover a resistance of 1, mark missing cells as "
             "NaN and absolute barriers as np.inf."
         )
+
+
+def is_integer(value) -> bool:
+    """Tell an integer that is not a bool (numpy integers included).
+
+    Examples
+    --------
+    >>> is_integer(3), is_integer(np.int64(3)), is_integer(True), is_integer(3.0)
+    (True, True, False, False)
+    """
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)

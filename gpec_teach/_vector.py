@@ -14,7 +14,13 @@ import warnings
 
 import numpy as np
 
-from ._validation import InvalidGeometryWarning, check_choice, check_projected_crs, describe
+from ._validation import (
+    InvalidGeometryWarning,
+    check_choice,
+    check_projected_crs,
+    describe,
+    is_integer,
+)
 
 __all__ = [
     "POINT_METHODS",
@@ -115,6 +121,50 @@ def id_values(name: str, frame, id_column: str | None, *, unique: bool = True) -
         raise ValueError(
             f"{name} ids must be unique; found repeated ids. Pass id_column=... naming a "
             "column with one id per row."
+        )
+    return ids
+
+
+def label_ids(
+    name: str, frame, id_column: str | None, *, index_source: str = "index"
+) -> np.ndarray:
+    """Ids that label raster cells: positive integers from *id_column*, or from the index.
+
+    Used wherever features become labelled cells (cores and patches of the cost engine,
+    focal regions of the circuit modes), so results merge back on the user's own ids:
+    a missing column raises (no silent renumbering) and 0 is never an id (background).
+    A GeoSeries (no columns) is labelled by its index; *index_source* is how messages
+    name the index.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import Point
+    >>> cores = gpd.GeoDataFrame({"code": [7, 9]}, geometry=[Point(0, 0), Point(1, 1)])
+    >>> label_ids("cores", cores, "code").tolist()
+    [7, 9]
+    >>> label_ids("cores", cores, "id")
+    Traceback (most recent call last):
+    ...
+    ValueError: cores has no column id_column='id', so its features cannot be labelled with your ids. Columns: ['code']. Pass id_column='<the column with your ids>', or id_column=None to use cores.index.
+    """
+    if hasattr(frame, "columns") and id_column is not None:
+        if id_column not in frame.columns:
+            columns = [str(c) for c in frame.columns if c != frame.geometry.name]
+            raise ValueError(
+                f"{name} has no column id_column={id_column!r}, so its features cannot be "
+                f"labelled with your ids. Columns: {columns}. Pass id_column='<the column "
+                f"with your ids>', or id_column=None to use {name}.index."
+            )
+        ids, source = frame[id_column].to_numpy(), f"column {id_column!r}"
+    else:
+        ids, source = frame.index.to_numpy(), index_source
+    if not all(is_integer(i) and i > 0 for i in ids.tolist()):
+        raise ValueError(
+            f"{name} ids ({source}) must be positive integers. Got {ids.tolist()[:10]} (0 "
+            "marks background cells). Pass id_column= naming a column of positive integer ids, "
+            f"or number the rows yourself, e.g. {name}.index = range(1, len({name}) + 1), "
+            "and merge results back on that."
         )
     return ids
 

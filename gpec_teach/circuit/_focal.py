@@ -22,14 +22,10 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from .._raster import Grid, unwrap
-from .._validation import check_same_crs, describe
+from .._validation import check_same_crs, describe, is_integer
+from .._vector import label_ids
 
 __all__: list[str] = []
-
-
-def is_int_like(v) -> bool:
-    """Tell an integer that is not a bool (numpy integers included)."""
-    return isinstance(v, numbers.Integral) and not isinstance(v, bool)
 
 
 def _transform(grid: Grid, label):
@@ -53,7 +49,7 @@ def _position(point, fid, grid: Grid, name: str) -> tuple[tuple[int, int], str]:
     if not isinstance(point, (tuple, list, np.ndarray)) or len(point) != 2:
         raise TypeError(f"{name} point {fid} must be a (row, col) pair. Got {describe(point)}.")
     a, b = point
-    if is_int_like(a) and is_int_like(b):
+    if is_integer(a) and is_integer(b):
         return (int(a), int(b)), f"{fid} at (row, col)=({a}, {b})"
     if grid.template is not None and all(isinstance(v, numbers.Real) for v in (a, b)):
         return xy_to_cell(grid, a, b, fid), f"{fid} at (x, y)=({a}, {b})"
@@ -61,28 +57,6 @@ def _position(point, fid, grid: Grid, name: str) -> tuple[tuple[int, int], str]:
         f"{name} point {fid} must be integer (row, col) indices (or (x, y) map "
         f"coordinates for a georeferenced raster). Got {describe(point)}."
     )
-
-
-def _geo_ids(focal, name: str, id_column: str | None) -> np.ndarray:
-    """Focal ids of a GeoDataFrame (its *id_column*, or its index) or a GeoSeries (index)."""
-    if hasattr(focal, "columns") and id_column is not None:
-        if id_column not in focal.columns:
-            columns = [str(c) for c in focal.columns if c != focal.geometry.name]
-            raise ValueError(
-                f"{name} has no column id_column={id_column!r}, so its features cannot be "
-                f"labelled with your focal ids. Columns: {columns}. Pass id_column='<the "
-                f"column with your focal ids>', or id_column=None to use {name}.index."
-            )
-        ids, source = focal[id_column].to_numpy(), f"column {id_column!r}"
-    else:
-        ids, source = focal.index.to_numpy(), "index"
-    if not all(is_int_like(i) and i > 0 for i in ids.tolist()):
-        raise ValueError(
-            f"{name} ids ({source}) must be positive integers. Got {ids.tolist()[:10]}. Pass "
-            f"id_column= naming a column of positive integer ids, or number the rows "
-            f"yourself, e.g. {name}.index = range(1, len({name}) + 1)."
-        )
-    return ids
 
 
 def _from_geometries(focal, grid: Grid, name: str, id_column: str | None, add) -> None:
@@ -94,7 +68,7 @@ def _from_geometries(focal, grid: Grid, name: str, id_column: str | None, add) -
             f"{name} is a GeoDataFrame but the resistance raster is a plain array; "
             "pass a georeferenced DataArray or give (row, col) cells."
         )
-    ids = _geo_ids(focal, name, id_column)
+    ids = label_ids(name, focal, id_column)
     shape = grid.values.shape
     for fid, geom in zip(ids.tolist(), focal.geometry, strict=True):
         kind = getattr(geom, "geom_type", None)
@@ -134,7 +108,7 @@ def _from_grid(focal, grid: Grid, name: str, add) -> None:
 def _from_mapping(focal: Mapping, grid: Grid, name: str, add) -> None:
     """``{id: cell}`` or ``{id: [cells]}``."""
     for fid, spec in focal.items():
-        if not is_int_like(fid) or fid <= 0:
+        if not is_integer(fid) or fid <= 0:
             raise ValueError(f"{name} ids must be positive integers. Got id {describe(fid)}.")
         many = (
             isinstance(spec, (list, tuple))

@@ -20,7 +20,7 @@ from shapely.geometry import shape
 
 from .. import _cost
 from .._raster import Grid, wrap_like
-from .._validation import check_choice, check_positive, describe
+from .._validation import check_choice, check_positive, describe, is_integer
 from .corridors import corridor_mask
 from .distance import LeastCostPath, traced_path
 
@@ -318,12 +318,12 @@ def _check_options(
     if pairs == "nearest":
         if k is None:
             raise ValueError("pairs='nearest' needs k= (number of nearest cores per core).")
-        if not _cost.is_int(k) or k < 1:
+        if not is_integer(k) or k < 1:
             raise ValueError(f"k must be a positive integer. Got k={describe(k)}.")
     elif k is not None:
         raise ValueError(f"k applies to pairs='nearest' only. Got pairs={pairs!r}; remove k=.")
     if nearest_neighbors is not None and (
-        not _cost.is_int(nearest_neighbors) or nearest_neighbors < 1
+        not is_integer(nearest_neighbors) or nearest_neighbors < 1
     ):
         raise ValueError(
             f"nearest_neighbors must be a positive integer. Got "

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import _cost
 from .._raster import Grid, is_dataarray, read_raster, wrap_like
-from .._validation import check_positive, check_same_crs, describe
+from .._validation import check_positive, check_same_crs, describe, is_integer
 
 __all__ = ["BASELINE", "apply_action", "parse_actions"]
 
@@ -38,9 +38,7 @@ def _action_mask(name: str, cells, grid: Grid) -> np.ndarray:
         mask = cells.copy()
     elif isinstance(cells, Sequence | np.ndarray) and not isinstance(cells, str):
         items = np.asarray(cells, dtype=object) if len(cells) else np.empty((0, 2))
-        ok = (
-            items.ndim == 2 and items.shape[1] == 2 and all(_cost.is_int(v) for v in items.ravel())
-        )
+        ok = items.ndim == 2 and items.shape[1] == 2 and all(is_integer(v) for v in items.ravel())
         if not ok:
             if isinstance(cells, np.ndarray) and cells.ndim == 2 and cells.shape == shape:
                 raise TypeError(
