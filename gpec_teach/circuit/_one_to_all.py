@@ -72,7 +72,20 @@ def _strengths_for(ids, strengths):
     return out
 
 
-def _setup(resistance, focal, graph_options: dict, id_column, solver_options: dict):
+@dataclass(frozen=True)
+class _Prepared:
+    """What both modes start from: the circuit, the focal ids and their strengths."""
+
+    mode: object
+    ids: list
+    strength: dict
+    lap: object
+    comp: np.ndarray
+
+
+def _setup(
+    resistance, focal, source_strengths, graph_options: dict, id_column, solver_options: dict
+) -> _Prepared:
     """Run the shared setup of both modes: focal regions merged into one node each."""
     mode = setup_mode(
         resistance,
@@ -84,7 +97,11 @@ def _setup(resistance, focal, graph_options: dict, id_column, solver_options: di
     )
     if not mode.focal:
         raise ValueError("focal holds no focal point; give at least one.")
-    return mode
+    ids = list(mode.focal)
+    lap = mode.graph.laplacian()
+    return _Prepared(
+        mode, ids, _strengths_for(ids, source_strengths), lap, kernels.components(lap)
+    )
 
 
 class _IdMaps:
@@ -219,9 +236,10 @@ def one_to_all(
     >>> out.resistances.tolist()
     [1.0, 0.5, 1.0]
     """
-    mode = _setup(
+    prep = _setup(
         resistance,
         focal,
+        source_strengths,
         {
             "values": values,
             "neighbors": neighbors,
@@ -231,11 +249,8 @@ def one_to_all(
         id_column,
         {"solver": solver, "rtol": rtol, "maxiter": maxiter},
     )
-    ids = list(mode.focal)
-    strength = _strengths_for(ids, source_strengths)
+    mode, ids, strength, lap, comp = prep.mode, prep.ids, prep.strength, prep.lap, prep.comp
     graph, node_of = mode.graph, mode.node_of
-    lap = graph.laplacian()
-    comp = kernels.components(lap)
     sources = np.unique(np.array(list(node_of.values())))
     grounded = _grounded_at_focal(graph, lap, sources)
     solver_obj = LaplacianSolver(
@@ -326,9 +341,10 @@ def all_to_one(
     >>> out.cumulative_current.round(6).tolist()
     [[4.0, 6.0, 4.0]]
     """
-    mode = _setup(
+    prep = _setup(
         resistance,
         focal,
+        source_strengths,
         {
             "values": values,
             "neighbors": neighbors,
@@ -338,12 +354,9 @@ def all_to_one(
         id_column,
         {"solver": solver, "rtol": rtol, "maxiter": maxiter},
     )
-    ids = list(mode.focal)
-    strength = _strengths_for(ids, source_strengths)
+    mode, ids, strength, lap, comp = prep.mode, prep.ids, prep.strength, prep.lap, prep.comp
     graph, node_of = mode.graph, mode.node_of
     n = graph.n_nodes
-    lap = graph.laplacian()
-    comp = kernels.components(lap)
     basis = PairwiseBasis(lap, comp, np.array([node_of[f] for f in ids]), **mode.solver)
     maps = _IdMaps(graph, id_maps)
     for t in ids:
