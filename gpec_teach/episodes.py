@@ -1,4 +1,4 @@
-"""Episodes of a notebook: their declared minutes, an honest estimate, the table on the page.
+r"""Episodes of a notebook: their declared minutes, an honest estimate, the table on the page.
 
 A notebook is split into *episodes* of 15-30 minutes of teaching. Each episode begins with a
 markdown cell whose first line is its ``## Title`` and whose cell metadata names it
@@ -21,8 +21,8 @@ The estimate (:func:`estimate_episode`) counts what an episode asks of a learner
 
 .. math::
 
-    T_{teach} = \\frac{W}{r} + c \\, L + f \\, F + m \\, M, \\qquad
-    T_{ex} = \\sum_{k} \\left(b_{kind(k)} + \\frac{W_k}{r} + c \\, L_k\\right)
+    T_{teach} = \frac{W}{r} + c \, L + f \, F + m \, M, \qquad
+    T_{ex} = \sum_{k} \left(b_{kind(k)} + \frac{W_k}{r} + c \, L_k\right)
 
 with :math:`W` the words of prose outside the challenges, :math:`r` = ``READING_WPM`` words
 per minute, :math:`L` the lines of code (not blank, not comments), :math:`c` =
@@ -90,12 +90,14 @@ GENERATED_MARK = (
 )
 _KEYS = {"id", "title", "teaching", "exercises", "optional", "challenges"}
 _ID_RE = re.compile(r"^\d{2}[a-z]$")
-_OPEN_RE = re.compile(r"^\s*(`{3,}|:{3,})\{(exercise|exercise-start|solution|solution-start)\}(.*)$")
+_OPEN_RE = re.compile(
+    r"^\s*(`{3,}|:{3,})\{(exercise|exercise-start|solution|solution-start)\}(.*)$"
+)
 _FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
 
 
 def load_notebook(notebook) -> dict:
-    """The notebook as a dict, from a path or a dict (returned as is)."""
+    """Return the notebook as a dict, from a path or a dict (returned as is)."""
     if isinstance(notebook, dict):
         return notebook
     if isinstance(notebook, (str, Path)):
@@ -112,7 +114,7 @@ def _source(cell: dict) -> str:
 
 
 def declared_episodes(notebook) -> list[dict]:
-    """The episodes listed in ``metadata.gpec.episodes``, checked; ``[]`` if none.
+    """Return the episodes listed in ``metadata.gpec.episodes``, checked; ``[]`` if none.
 
     Raises
     ------
@@ -169,7 +171,7 @@ def declared_episodes(notebook) -> list[dict]:
 
 
 def episode_cells(notebook) -> dict[str, list[int]]:
-    """Indices of the cells of each episode, from its marked heading cell to the next one.
+    """Return the cell indices of each episode, from its marked heading cell to the next.
 
     The last episode ends at the ``## Key points`` heading (or the end of the notebook).
 
@@ -206,7 +208,9 @@ def episode_cells(notebook) -> dict[str, list[int]]:
         )
     end = len(cells)
     for i, c in enumerate(cells):
-        if c["cell_type"] == "markdown" and re.match(r"##\s+Key points\s*$", _source(c).strip().split("\n")[0]):
+        if c["cell_type"] == "markdown" and re.match(
+            r"##\s+Key points\s*$", _source(c).strip().split("\n")[0]
+        ):
             end = i
             break
     out = {}
@@ -226,7 +230,7 @@ def episode_cells(notebook) -> dict[str, list[int]]:
 
 
 def exercise_blocks(markdown: str) -> list[tuple[str, str, str]]:
-    """``(label, prompt, solution)`` of each sphinx-exercise block in *markdown*.
+    r"""Return ``(label, prompt, solution)`` of each sphinx-exercise block in *markdown*.
 
     Understands ``{exercise}`` and gated ``{exercise-start}``/``{exercise-end}`` blocks, and
     ``{solution}`` or gated ``{solution-start} label``/``{solution-end}`` blocks, with
@@ -234,11 +238,11 @@ def exercise_blocks(markdown: str) -> list[tuple[str, str, str]]:
 
     Examples
     --------
-    >>> text = ("```{exercise} Count\\n:label: ex-1\\n\\nHow many?\\n```\\n"
-    ...         "```{solution-start} ex-1\\n:class: dropdown\\n```\\nThree.\\n"
-    ...         "```{solution-end}\\n```\\n")
+    >>> text = ("```{exercise} Count\n:label: ex-1\n\nHow many?\n```\n"
+    ...         "```{solution-start} ex-1\n:class: dropdown\n```\nThree.\n"
+    ...         "```{solution-end}\n```\n")
     >>> exercise_blocks(text)
-    [('ex-1', 'Count\\nHow many?', 'Three.')]
+    [('ex-1', 'Count\nHow many?', 'Three.')]
     """
     lines = markdown.split("\n")
     prompts: dict[str, str] = {}
@@ -259,7 +263,9 @@ def exercise_blocks(markdown: str) -> list[tuple[str, str, str]]:
             line = lines[i]
             if gated and re.match(r"^\s*(`{3,}|:{3,})\{(exercise|solution)-end\}", line):
                 i += 1
-                while i < len(lines) and lines[i].strip() not in ("```", ":::") and lines[i].strip():
+                while (
+                    i < len(lines) and lines[i].strip() not in ("```", ":::") and lines[i].strip()
+                ):
                     i += 1
                 i += 1
                 break
@@ -314,6 +320,7 @@ def _words(markdown: str) -> int:
     text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
     text = re.sub(r"\{(?:foot)?cite(?::\w+)?\}`[^`]*`", " ", text)
     text = re.sub(r"\{\w+\}`([^`<]*)(?:<[^`]*>)?`", r"\1", text)
+    text = re.sub(r"`[^`\n]*`", "code", text)  # inline code: one word
     text = re.sub(r"\]\([^)]*\)", "]", text)
     text = re.sub(r"https?://\S+", " ", text)
     return len(re.findall(r"[A-Za-z0-9$`][\w'’.\-$`]*", text))
@@ -326,9 +333,9 @@ def _formulas(markdown: str) -> int:
 
 
 def exercise_kind(prompt: str, solution: str) -> str:
-    """The kind of a challenge, from its text: the first that applies of
+    r"""Return the kind of a challenge, from its text.
 
-    ``predict`` (the prompt asks to predict), ``check`` (``check(`` in prompt or solution),
+    The first that applies of ``predict`` (the prompt asks to predict), ``check`` (``check(`` in prompt or solution),
     ``interpret`` (no code in the solution; the prompt asks about "the map", "this figure",
     "the plot", "each panel"...),
     ``discuss`` (no code in the solution), ``code`` (otherwise).
@@ -337,7 +344,7 @@ def exercise_kind(prompt: str, solution: str) -> str:
     --------
     >>> exercise_kind("Predict the number, then run the cell.", "")
     'predict'
-    >>> exercise_kind("Count them; check with check('01.1', n).", "```python\\nn = 3\\n```")
+    >>> exercise_kind("Count them; check with check('01.1', n).", "```python\nn = 3\n```")
     'check'
     >>> exercise_kind("What does the map show?", "The north is cut off.")
     'interpret'
@@ -350,7 +357,9 @@ def exercise_kind(prompt: str, solution: str) -> str:
     if "check(" in prompt or "check(" in solution:
         return "check"
     if _split_code(solution)[1] == 0:
-        if re.search(r"\b(?:this|the|each) (?:maps?|figures?|plots?|panels?|curves?|charts?)\b", text):
+        if re.search(
+            r"\b(?:this|the|each) (?:maps?|figures?|plots?|panels?|curves?|charts?)\b", text
+        ):
             return "interpret"
         return "discuss"
     return "code"
@@ -371,7 +380,7 @@ class EpisodeEstimate:
 
 
 def estimate_episode(notebook, episode: str) -> EpisodeEstimate:
-    """Estimate the teaching and exercise minutes an episode's content needs.
+    r"""Estimate the teaching and exercise minutes an episode's content needs.
 
     Parameters
     ----------
@@ -394,7 +403,7 @@ def estimate_episode(notebook, episode: str) -> EpisodeEstimate:
     A heading, 140 words and a 3-line code cell: 1 minute of reading and 1 of code.
 
     >>> md = lambda s, m=None: {"cell_type": "markdown", "source": s, "metadata": m or {}}
-    >>> code = {"cell_type": "code", "source": "a = 1\\nb = 2\\nc = a + b", "metadata": {},
+    >>> code = {"cell_type": "code", "source": "a = 1\nb = 2\nc = a + b", "metadata": {},
     ...         "outputs": []}
     >>> nb = {"metadata": {"gpec": {"episodes": [{"id": "01a", "title": "A", "teaching": 15,
     ...       "exercises": 0, "optional": False, "challenges": []}]}},
@@ -425,7 +434,9 @@ def estimate_episode(notebook, episode: str) -> EpisodeEstimate:
             figures += len(re.findall(r"\{(?:figure|image)\}", prose))
         elif cell["cell_type"] == "code":
             code_lines += sum(
-                1 for line in source.split("\n") if line.strip() and not line.strip().startswith("#")
+                1
+                for line in source.split("\n")
+                if line.strip() and not line.strip().startswith("#")
             )
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
@@ -486,7 +497,7 @@ def _strip_exercises(markdown: str) -> str:
 
 
 def episodes_markdown(notebook) -> str:
-    """The generated *Episodes* cell: the minutes of each episode and the totals.
+    r"""Return the generated *Episodes* cell: the minutes of each episode and the totals.
 
     Examples
     --------
@@ -495,7 +506,7 @@ def episodes_markdown(notebook) -> str:
     ...      "challenges": ["ex-01-1"]},
     ...     {"id": "01b", "title": "Going further: B", "teaching": 10, "exercises": 0,
     ...      "optional": True, "challenges": []}]}}, "cells": []}
-    >>> print(episodes_markdown(nb).split("\\n", 1)[1])
+    >>> print(episodes_markdown(nb).split("\n", 1)[1])
     ## Episodes
     <BLANKLINE>
     Teaching 15 min and exercises 5 min: 20 min in all. Going further (optional): 10 min more.
@@ -581,7 +592,7 @@ _NB_LINK = re.compile(r"\]\((?:\.\./notebooks/|\./)?(\d{2})_[a-z0-9_]+(?:\.ipynb
 
 
 def prerequisites(notebook) -> list[tuple[str, str]]:
-    """``(notebook number, importance)`` of the notebooks linked in the Prerequisites table.
+    r"""Return ``(number, importance)`` of the notebooks linked in the Prerequisites table.
 
     Prerequisites are declared in the ``## Prerequisites`` section, one table row per
     concept (``| Concept | Importance | Notes |``); a row whose concept links to a notebook
@@ -590,9 +601,9 @@ def prerequisites(notebook) -> list[tuple[str, str]]:
 
     Examples
     --------
-    >>> nb = {"cells": [{"cell_type": "markdown", "source": "## Prerequisites\\n\\n"
-    ...     "| Concept | Importance | Notes |\\n| --- | --- | --- |\\n"
-    ...     "| [Setup](00_welcome) | Necessary | |\\n| Maps | Helpful | |\\n"}]}
+    >>> nb = {"cells": [{"cell_type": "markdown", "source": "## Prerequisites\n\n"
+    ...     "| Concept | Importance | Notes |\n| --- | --- | --- |\n"
+    ...     "| [Setup](00_welcome) | Necessary | |\n| Maps | Helpful | |\n"}]}
     >>> prerequisites(nb)
     [('00', 'Necessary')]
     """
@@ -614,7 +625,7 @@ def prerequisites(notebook) -> list[tuple[str, str]]:
 
 
 def tour_minutes(notebook) -> int:
-    """Minutes of a trainer-led tour of a notebook for the one-day reading path.
+    r"""Return the minutes of a trainer-led tour of a notebook (the one-day reading path).
 
     A tour reads the Overview, the Key points and the figure captions at ``READING_WPM``,
     shows each figure (``FIGURE_MINUTES``) and map (``MAP_MINUTES``), and leaves 5 minutes
@@ -622,8 +633,8 @@ def tour_minutes(notebook) -> int:
 
     Examples
     --------
-    >>> nb = {"cells": [{"cell_type": "markdown", "source": "## Overview\\n" + "w " * 279},
-    ...                 {"cell_type": "markdown", "source": "## Key points\\n- a"}]}
+    >>> nb = {"cells": [{"cell_type": "markdown", "source": "## Overview\n" + "w " * 279},
+    ...                 {"cell_type": "markdown", "source": "## Key points\n- a"}]}
     >>> tour_minutes(nb)  # 282 words / 140 = 2.0 min, + 5 min of questions -> 10
     10
     """
