@@ -263,6 +263,8 @@ def unchecked_numbers(nb: dict) -> list[tuple[int, dict]]:
     for index, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "markdown":
             continue
+        if cell.get("metadata", {}).get("gpec", {}).get("generated"):
+            continue  # generated from metadata (the Episodes table); tests/test_episodes.py
         text = _source(cell)
         for number in prose_numbers(text):
             if exemption(number) or matches(number, outputs):
