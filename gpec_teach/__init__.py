@@ -77,6 +77,9 @@ _EXPORTS: dict[str, str] = {
     "interactive_map": "maps",
     "static_map": "maps",
     "save_raster": "export",
+    "save_vector": "export",
+    "write_qml": "qgis",
+    "write_project": "qgis",
     "teaching_map": "maps",
     "plot_landcover": "maps",
     "plot_raster": "maps",
@@ -112,6 +115,7 @@ _SUBMODULES = (
     "agenda",
     "exercises",
     "export",
+    "qgis",
 )
 
 __all__ = ["__version__", *_SUBMODULES, *sorted(_EXPORTS)]

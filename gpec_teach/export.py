@@ -4,7 +4,9 @@ Rasters from ``gpec_teach`` carry ``inf`` for absolute barriers and NaN for noda
 GeoTIFF with ``inf`` in it breaks QGIS's min/max colour stretch, and float64 doubles the
 file size for no gain in precision. :func:`save_raster` writes a Cloud-Optimized GeoTIFF
 (tiled, compressed, with overviews) in float32, with barriers and NaN written as the
-nodata value, and the CRS and transform kept.
+nodata value, and the CRS and transform kept. :func:`save_vector` writes a GeoPackage
+layer. Both write a QGIS style when asked (``style=``): a ``.qml`` beside the file, and for
+a GeoPackage also the default style in its ``layer_styles`` table (see :mod:`gpec_teach.qgis`).
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ import numpy as np
 
 from ._raster import is_dataarray, read_raster
 from ._validation import allow_geographic, check_choice, describe
+from .qgis import RASTER_KINDS, VECTOR_KINDS, store_style, write_qml
 
-__all__ = ["save_raster"]
+__all__ = ["save_raster", "save_vector"]
 
 #: Nodata value written by :func:`save_raster` (QGIS shows it as transparent).
 NODATA = -9999.0
@@ -30,6 +33,7 @@ def save_raster(
     nodata: float = NODATA,
     barriers: str = "nodata",
     overwrite: bool = False,
+    style: str | dict | None = None,
 ) -> Path:
     """Write a georeferenced raster as a Cloud-Optimized GeoTIFF that QGIS opens as is.
 
@@ -52,6 +56,13 @@ def save_raster(
         (they stay visible, in the top colour of the stretch). ``-inf`` is refused.
     overwrite : bool, default False
         Replace an existing file.
+    style : {"continuous", "classes"} or dict, optional
+        Also write a QGIS style beside the file (``name.qml`` beside ``name.tif``; QGIS
+        applies it on opening): ``"continuous"`` stretches a colour ramp over the
+        written values' minimum and maximum, nodata transparent; a dict passes options
+        to :func:`gpec_teach.qgis.write_qml`, for example
+        ``{"kind": "classes", "classes": {1: ("corridor", "#d55e00")}}`` or
+        ``{"kind": "continuous", "colormap": "magma"}``.
 
     Returns
     -------
@@ -85,6 +96,7 @@ def save_raster(
         )
     check_choice("dtype", dtype, ("float32", "float64"))
     check_choice("barriers", barriers, ("nodata", "max"))
+    style = _check_style(style, RASTER_KINDS)
     path = Path(path)
     if path.suffix.lower() not in (".tif", ".tiff"):
         raise ValueError(f"path must end in .tif (a GeoTIFF). Got path={str(path)!r}.")
@@ -115,4 +127,117 @@ def save_raster(
     if path.exists():
         path.unlink()
     da.rio.to_raster(path, driver="COG", compress="DEFLATE")
+    if style is not None:
+        write_qml(path.with_suffix(".qml"), data=path, **style)
+    return path
+
+
+def _check_style(style, kinds) -> dict | None:
+    """``style=`` of the writers as keyword arguments of :func:`write_qml` (or None)."""
+    if style is None:
+        return None
+    if isinstance(style, str):
+        style = {"kind": style}
+    if not isinstance(style, dict) or "kind" not in style:
+        raise TypeError(
+            f"style must be one of {list(kinds)} or a dict of write_qml options with a 'kind' "
+            f"key. Got {describe(style)}."
+        )
+    check_choice("style['kind']", style["kind"], kinds)
+    unknown = set(style) - {"kind", "band", "column", "classes", "colormap"}
+    if unknown:
+        raise ValueError(
+            f"style has unknown option(s) {sorted(unknown)}: use kind, band, column, classes "
+            "or colormap."
+        )
+    return dict(style)
+
+
+def save_vector(
+    gdf,
+    path,
+    *,
+    layer: str | None = None,
+    style: str | dict | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write a GeoDataFrame as a GeoPackage layer, with its QGIS style when asked.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The features, with a CRS.
+    path : str or pathlib.Path
+        Output GeoPackage, ending in ``.gpkg``; its folder is created. Other layers of an
+        existing file are kept.
+    layer : str, optional
+        Layer name; default the file name without extension.
+    style : {"graduated", "categorized", "single"} or dict, optional
+        Also write a QGIS style: as ``<file>_<layer>.qml`` beside the file (``<file>.qml``
+        when the layer has the file's name), and as the layer's default style in the
+        GeoPackage's ``layer_styles`` table, which QGIS applies on opening. A dict passes
+        options to :func:`gpec_teach.qgis.write_qml`, for example
+        ``{"kind": "graduated", "column": "dPC"}``.
+    overwrite : bool, default False
+        Replace an existing layer of the same name.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    TypeError
+        *gdf* is not a GeoDataFrame.
+    ValueError
+        No CRS; a path not ending in ``.gpkg``; an existing layer without
+        ``overwrite=True``; a style column that is not in *gdf*.
+
+    Examples
+    --------
+    >>> import tempfile, geopandas as gpd, pyogrio
+    >>> from shapely.geometry import box
+    >>> cores = gpd.GeoDataFrame({"core": [7, 9], "area_ha": [4.0, 9.0]},
+    ...                          geometry=[box(0, 0, 200, 200), box(500, 0, 800, 300)], crs="EPSG:3035")
+    >>> out = save_vector(cores, tempfile.mkdtemp() + "/cores.gpkg",
+    ...                   style={"kind": "graduated", "column": "area_ha"})
+    >>> [name for name, _ in pyogrio.list_layers(out)], out.with_suffix(".qml").exists()
+    (['cores', 'layer_styles'], True)
+    """
+    import geopandas as gpd
+    import pyogrio
+
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise TypeError(f"gdf must be a geopandas.GeoDataFrame. Got {describe(gdf)}.")
+    if gdf.crs is None:
+        raise ValueError(
+            "gdf has no CRS: set it first with gdf.set_crs('EPSG:...'), the CRS its "
+            "coordinates are in."
+        )
+    style = _check_style(style, VECTOR_KINDS)
+    path = Path(path)
+    if path.suffix.lower() != ".gpkg":
+        raise ValueError(f"path must end in .gpkg (a GeoPackage). Got path={str(path)!r}.")
+    layer = path.stem if layer is None else str(layer)
+    if not layer or layer == "layer_styles":
+        raise ValueError(
+            f"layer must be a non-empty name other than 'layer_styles'. Got {layer!r}."
+        )
+    if path.exists():
+        existing = [name for name, _ in pyogrio.list_layers(path)]
+        if layer in existing and not overwrite:
+            raise ValueError(
+                f"{path} already has a layer {layer!r}; pass overwrite=True to replace it."
+            )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    gdf.to_file(path, layer=layer, driver="GPKG", engine="pyogrio")
+    if style is not None:
+        qml = (
+            path.with_suffix(".qml")
+            if layer == path.stem
+            else path.with_name(f"{path.stem}_{layer}.qml")
+        )
+        write_qml(qml, data=gdf, **style)
+        store_style(path, layer, qml)
     return path

@@ -79,3 +79,37 @@ def test_errors_name_the_argument_and_the_fix(tmp_path):
         save_raster(grid([[1.0]]), tmp_path / "f.tif", dtype="int8")
     with pytest.raises(ValueError, match="barriers must be one of"):
         save_raster(grid([[1.0]]), tmp_path / "g.tif", barriers="zero")
+
+
+def test_save_raster_style_errors(tmp_path):
+    da = grid([[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(ValueError, match=r"style\['kind'\] must be one of"):
+        save_raster(da, tmp_path / "r.tif", style="graduated")
+    with pytest.raises(TypeError, match="style must be one of"):
+        save_raster(da, tmp_path / "r.tif", style=3)
+    with pytest.raises(ValueError, match="unknown option"):
+        save_raster(da, tmp_path / "r.tif", style={"kind": "continuous", "ramp": "x"})
+    assert not (tmp_path / "r.tif").exists()  # validated before writing
+
+
+def test_save_vector_writes_a_reopenable_geopackage(tmp_path):
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from gpec_teach.export import save_vector
+
+    gdf = gpd.GeoDataFrame(
+        {"site": [4, 9]}, geometry=[box(0, 0, 1, 1), box(2, 2, 3, 3)], crs="EPSG:3035"
+    )
+    path = save_vector(gdf, tmp_path / "out" / "sites.gpkg")
+    back = gpd.read_file(path, layer="sites")
+    assert back.crs.to_epsg() == 3035 and back["site"].tolist() == [4, 9]
+    assert not path.with_suffix(".qml").exists()  # no style unless asked
+    with pytest.raises(TypeError, match="gdf must be a geopandas.GeoDataFrame"):
+        save_vector(gdf.drop(columns="geometry"), tmp_path / "x.gpkg")
+    with pytest.raises(ValueError, match="gdf has no CRS"):
+        save_vector(gdf.set_crs(None, allow_override=True), tmp_path / "x.gpkg")
+    with pytest.raises(ValueError, match="path must end in .gpkg"):
+        save_vector(gdf, tmp_path / "x.shp")
+    with pytest.raises(ValueError, match="layer must be a non-empty name"):
+        save_vector(gdf, tmp_path / "x.gpkg", layer="layer_styles")
