@@ -62,8 +62,10 @@ test-unit: $(STAMP)  ## Unit tests, doctests, curriculum structure, data and ref
 test-wheel: $(STAMP)  ## Build the wheel, install it (not editable) in a fresh venv: doctests, check() per notebook
 	$(PY) .ci/test_wheel.py
 
-test-notebooks: $(STAMP)  ## Execute every notebook with nbval (compares the cells tagged nbval-check-output)
+test-notebooks: $(STAMP)  ## Execute every notebook with nbval (compares the cells tagged nbval-check-output), then reopen their QGIS exports
+	rm -rf notebooks/outputs
 	$(PY) -m pytest $(NBVAL_ARGS) notebooks
+	$(AGG) $(PY) -m pytest tests/test_exports.py --exports -o addopts=-ra -p no:cacheprovider
 
 test-book: $(STAMP)  ## Build the book with warnings as errors
 	$(JB_BUILD) --warningiserror --nitpick --keep-going

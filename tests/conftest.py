@@ -72,13 +72,24 @@ def pytest_addoption(parser):
         default=False,
         help="run the browser tests of the built site (marked 'site'; make test-site)",
     )
+    parser.addoption(
+        "--exports",
+        action="store_true",
+        default=False,
+        help="check the files the notebooks wrote for QGIS (marked 'exports'; run after nbval)",
+    )
 
 
 def pytest_collection_modifyitems(config, items):
     skip_regen = pytest.mark.skip(reason="--skip-regen given: landscape regeneration not checked")
     skip_site = pytest.mark.skip(reason="browser tests of the built site run in `make test-site`")
+    skip_exports = pytest.mark.skip(
+        reason="the notebooks' QGIS exports are checked after nbval, in `make test-notebooks`"
+    )
     for item in items:
         if "regen" in item.keywords and config.getoption("--skip-regen"):
             item.add_marker(skip_regen)
         if "site" in item.keywords and not config.getoption("--site"):
             item.add_marker(skip_site)
+        if "exports" in item.keywords and not config.getoption("--exports"):
+            item.add_marker(skip_exports)
