@@ -61,7 +61,7 @@ def test_unknown_notebook_is_named():
 
 def test_timings_read_from_the_repository_notebooks(repo_root):
     t = agenda.notebook_timings(repo_root / "notebooks")
-    assert "00" in t.index and t.loc["00", "notebook"] == "00_welcome"
+    assert "00" in t.index and t.loc["00", "notebook"] == "00_python_for_gis"
     assert (t["total"] == t["teaching"] + t["exercises"]).all()
     assert t["title"].str.len().gt(3).all()
 
