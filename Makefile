@@ -46,6 +46,7 @@ LOCALISE  := $(PY) .ci/offline_assets.py _build/html
 book: $(STAMP)  ## Set everything up and build the site into _build/html (self-contained)
 	$(JB_BUILD)
 	$(LOCALISE)
+	$(PY) .ci/make_slides.py _build/html
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
 
 test: $(STAMP)  ## Run every test: unit, doctests, reference cases, notebooks, book build (-W), site
@@ -70,6 +71,7 @@ test-notebooks: $(STAMP)  ## Execute every notebook with nbval (compares the cel
 test-book: $(STAMP)  ## Build the book with warnings as errors
 	$(JB_BUILD) --warningiserror --nitpick --keep-going
 	$(LOCALISE)
+	$(PY) .ci/make_slides.py _build/html
 
 test-site: $(STAMP)  ## Browser tests of the built site in headless Chromium (after test-book)
 	$(PY) -m pytest tests/test_site.py --site -o addopts=-ra -p no:cacheprovider

@@ -62,7 +62,7 @@ Then:
 
     .venv/bin/jupyter lab notebooks
 
-(on Windows: `.venv\\Scripts\\jupyter lab notebooks`). Start with `00_welcome.ipynb`: its
+(on Windows: `.venv\\Scripts\\jupyter lab notebooks`). Start with `00_python_for_gis.ipynb`: its
 code word tells you and your trainer that the installation matches the tested one.
 
 ## What is inside

@@ -49,11 +49,12 @@ AGENDAS = {
         "intro": (
             "A reading path: the trainer tours each notebook (overview, figures, key points) "
             "in the order of its prerequisites, with two hands-on sessions: building a patch "
-            "graph (episode 01b) and the Target 3 indicator (notebook 13). Setup (notebook 00) "
-            "comes first so that the hands-on sessions run."
+            "graph (episode 01b) and the Target 3 indicator (notebook 13). The welcome and setup "
+            "episode of notebook 00 (00a) comes first so that the hands-on sessions run; the "
+            "rest of the on-ramp is for participants who will go on to the workshop."
         ),
         "items": [
-            "00",
+            "00a",
             "tour:01",
             "01b",
             "tour:02",

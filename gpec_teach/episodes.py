@@ -603,7 +603,7 @@ def prerequisites(notebook) -> list[tuple[str, str]]:
     --------
     >>> nb = {"cells": [{"cell_type": "markdown", "source": "## Prerequisites\n\n"
     ...     "| Concept | Importance | Notes |\n| --- | --- | --- |\n"
-    ...     "| [Setup](00_welcome) | Necessary | |\n| Maps | Helpful | |\n"}]}
+    ...     "| [Setup](00_python_for_gis) | Necessary | |\n| Maps | Helpful | |\n"}]}
     >>> prerequisites(nb)
     [('00', 'Necessary')]
     """

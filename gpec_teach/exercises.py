@@ -134,17 +134,22 @@ def _lookup(exercise_id: str) -> Exercise:
 def list_exercises(notebook: int) -> list[str]:
     """Return the ids of the checkable exercises of notebook *notebook*.
 
+    The ids come in the order of the notebook: ``"00.9"`` before ``"00.10"``.
+
     Examples
     --------
-    >>> list_exercises(0)
-    ['00.2']
+    >>> list_exercises(0)[:3]
+    ['00.2', '00.3', '00.4']
+    >>> list_exercises(0)[-2:]
+    ['00.9', '00.10']
     """
     try:
         importlib.import_module(f"{__package__}.exercise_bank.n{int(notebook):02d}")
     except ModuleNotFoundError:
         return []
     prefix = f"{int(notebook):02d}."
-    return sorted(k for k in _REGISTRY if k.startswith(prefix))
+    ids = (k for k in _REGISTRY if k.startswith(prefix))
+    return sorted(ids, key=lambda k: [int(p) if p.isdigit() else p for p in k.split(".")])
 
 
 def answer_key(notebook: int):
@@ -161,8 +166,8 @@ def answer_key(notebook: int):
 
     Examples
     --------
-    >>> answer_key(0)[["exercise", "answer"]].to_dict("records")
-    [{'exercise': '00.2', 'answer': '18'}]
+    >>> answer_key(0)[["exercise", "answer"]].head(2).to_dict("records")
+    [{'exercise': '00.2', 'answer': '18'}, {'exercise': '00.3', 'answer': '6.25'}]
     """
     import pandas as pd
 

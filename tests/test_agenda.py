@@ -106,7 +106,7 @@ def test_unknown_notebook_is_named():
 
 def test_timings_read_from_the_repository_notebooks(repo_root):
     t = agenda.notebook_timings(repo_root / "notebooks")
-    assert "00" in t.index and t.loc["00", "notebook"] == "00_welcome"
+    assert "00" in t.index and t.loc["00", "notebook"] == "00_python_for_gis"
     assert (t["total"] == t["teaching"] + t["exercises"]).all()
     assert t["title"].str.len().gt(3).all()
 
@@ -152,7 +152,8 @@ def test_agenda_teaches_necessary_prerequisites_first(name, items):
 
 def test_one_day_is_a_reading_path_with_two_hands_on_sessions(items):
     expanded = agenda.expand(agenda.AGENDAS["one_day"]["items"], items)
-    hands_on = [i for i in expanded if not i.startswith("tour:") and i != "00"]
+    # 00a is the welcome and setup episode, not a hands-on session of the overview
+    hands_on = [i for i in expanded if not i.startswith("tour:") and i != "00a"]
     assert len(hands_on) == 2, f"two hands-on sessions besides the setup, got {hands_on}"
     assert sum(i.startswith("tour:") for i in expanded) >= 5
 
@@ -163,9 +164,10 @@ def test_five_days_hold_every_episode(items):
 
 
 def test_prerequisite_check_finds_a_missing_prerequisite(items):
-    # 08 needs 01, 04 and 07 (Necessary in its table): alone, all three are missing
+    # 08 needs 00, 01, 04 and 07 (Necessary in its table): alone, all four are missing
     problems = agenda.prerequisite_problems(["08"], timings=items)
-    assert len(problems) == 3 and "01_connectivity_concepts" in problems[0]
+    assert len(problems) == 4 and "00_python_for_gis" in problems[0]
+    assert "01_connectivity_concepts" in problems[1]
 
 
 def test_trainers_guide_agendas_in_sync(repo_root):
