@@ -161,7 +161,7 @@ def _point_cell(name: str, point, grid: Grid) -> tuple[int, int, str]:
             f"{name} point {tuple(point)} must be integer (row, col) indices for a plain "
             "array; map coordinates (x, y) need a georeferenced DataArray."
         )
-    col, row = ~transform(grid) * (float(a), float(b))
+    col, row = ~transform(grid) @ (float(a), float(b))
     return int(np.floor(row)), int(np.floor(col)), f"{name} point (x, y)=({a}, {b})"
 
 

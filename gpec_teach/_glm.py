@@ -40,10 +40,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
-from statsmodels.discrete.discrete_model import NegativeBinomial
-from statsmodels.genmod import families
-from statsmodels.genmod.generalized_linear_model import GLM
-from statsmodels.tools.sm_exceptions import HessianInversionWarning, PerfectSeparationWarning
+
+# statsmodels is imported where a model is fitted, not here: it takes about 0.7 s to
+# import and most users of the monitoring module never fit a GLM. Only its
+# ``statsmodels.genmod`` / ``discrete`` modules are used (``statsmodels.api`` fails to
+# import with pandas 3.1).
 
 FAMILIES = ("gaussian", "poisson", "negative_binomial")
 COUNT_FAMILIES = ("poisson", "negative_binomial")
@@ -75,6 +76,8 @@ def fit(y, X, *, family: str, offset=None) -> GlmFit:
     A model that fits every observation exactly (counts doubling each year, say) is a
     valid answer here, so statsmodels' perfect-prediction warning is silenced.
     """
+    from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
     with warnings.catch_warnings(), np.errstate(divide="ignore", invalid="ignore"):
         # A perfect fit has scale 0; statsmodels then divides by it in its log-likelihood.
         warnings.simplefilter("ignore", PerfectSeparationWarning)
@@ -82,6 +85,9 @@ def fit(y, X, *, family: str, offset=None) -> GlmFit:
 
 
 def _fit(y, X, *, family: str, offset) -> GlmFit:
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+
     offset = np.zeros(len(y)) if offset is None else offset
     df = len(y) - X.shape[1]
     if family == "gaussian":
@@ -120,6 +126,11 @@ def _negative_binomial_alpha(y, X, offset) -> float:
     (Cameron & Trivedi 2013, section 3.4): when it is not positive, the counts are not
     overdispersed, the maximum lies on the boundary and alpha = 0 (Poisson) is returned.
     """
+    from statsmodels.discrete.discrete_model import NegativeBinomial
+    from statsmodels.genmod import families
+    from statsmodels.genmod.generalized_linear_model import GLM
+    from statsmodels.tools.sm_exceptions import HessianInversionWarning
+
     poisson = GLM(y, X, family=families.Poisson(), offset=offset).fit(tol=_TOL)
     if np.sum((y - poisson.fittedvalues) ** 2 - y) <= 0:
         return 0.0

@@ -8,6 +8,7 @@ out, so CRS, transform, coordinates and nodata are carried through unchanged.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,17 @@ import numpy as np
 from ._validation import as_float_grid, check_positive, check_projected_crs, check_same_crs
 
 __all__ = ["Grid", "is_dataarray", "read_raster", "unwrap", "wrap_like"]
+
+# rioxarray (0.x) multiplies affine transforms with ``*`` inside ``.rio.transform()``,
+# ``.rio.resolution()`` and ``open_rasterio``; affine >= 2.4 answers every call with a
+# PendingDeprecationWarning that we cannot avoid (our own code uses ``@``). Silence that
+# one message, and only when it is raised from rioxarray's modules.
+warnings.filterwarnings(
+    "ignore",
+    message="Use `@` matmul instead of `\\*` mul operator",
+    category=PendingDeprecationWarning,
+    module=r"rioxarray(\.|$)",
+)
 
 
 @dataclass(frozen=True)

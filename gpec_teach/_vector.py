@@ -255,12 +255,69 @@ def points_of(geoms, distance_method: str) -> np.ndarray:
     return shapely.get_coordinates(points)
 
 
+#: Segments per boundary piece of :func:`edge_distances` (pieces are the unit of pruning).
+_PIECE = 16
+
+
+def _boundary_pieces(geoms):
+    """Cut every boundary ring into pieces of :data:`_PIECE` segments.
+
+    Returns ``(owner, lines, box, first)``: the polygon of each piece, the pieces as
+    linestrings, their bounding boxes ``(xmin, ymin, xmax, ymax)`` and their first vertex,
+    sorted by owner.
+    """
+    import shapely
+
+    parts, owner_of_part = shapely.get_parts(shapely.boundary(geoms), return_index=True)
+    coords, ring = shapely.get_coordinates(parts, return_index=True)
+    starts = np.flatnonzero(np.r_[True, ring[1:] != ring[:-1]])
+    lengths = np.diff(np.r_[starts, ring.size])
+    npieces = np.maximum(1, -(-(lengths - 1) // _PIECE))
+    piece_ring = np.repeat(np.arange(starts.size), npieces)
+    k = np.arange(piece_ring.size) - np.repeat(np.cumsum(npieces) - npieces, npieces)
+    p0 = starts[piece_ring] + k * _PIECE
+    p1 = np.minimum(p0 + _PIECE, starts[piece_ring] + lengths[piece_ring] - 1)
+    counts = p1 - p0 + 1  # consecutive pieces share their end vertex
+    offsets = np.cumsum(counts) - counts
+    idx = np.repeat(p0 - offsets, counts) + np.arange(counts.sum())
+    lines = shapely.linestrings(coords[idx], indices=np.repeat(np.arange(p0.size), counts))
+    xs, ys = coords[idx, 0], coords[idx, 1]
+    box = np.column_stack(
+        [
+            np.minimum.reduceat(xs, offsets),
+            np.minimum.reduceat(ys, offsets),
+            np.maximum.reduceat(xs, offsets),
+            np.maximum.reduceat(ys, offsets),
+        ]
+    )
+    owner = owner_of_part[ring[p0]]
+    order = np.argsort(owner, kind="stable")
+    return owner[order], lines[order], box[order], coords[p0][order]
+
+
+def _box_gap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distance between the boxes of *a* (rows) and *b* (columns): a lower bound."""
+    gx = np.maximum(0.0, np.maximum(b[None, :, 0] - a[:, None, 2], a[:, None, 0] - b[None, :, 2]))
+    gy = np.maximum(0.0, np.maximum(b[None, :, 1] - a[:, None, 3], a[:, None, 1] - b[None, :, 3]))
+    return np.hypot(gx, gy)
+
+
 def edge_distances(geoms, *, max_distance: float | None = None, sources=None) -> np.ndarray:
-    """Edge-to-edge distances between polygons, in CRS units (0 for touching ones).
+    r"""Edge-to-edge distances between polygons, in CRS units (0 for touching ones).
+
+    The distance between two polygons that do not intersect is the shortest distance
+    between their boundaries, that is the minimum over pairs of boundary segments. Each
+    boundary is cut into pieces of 16 segments; for a pair of polygons, any pair of pieces
+    whose bounding boxes are farther apart than the distance between some two vertices of
+    the polygons cannot hold the closest points and is skipped (branch and bound), and
+    the remaining piece pairs are measured exactly by GEOS (``shapely.distance``). The
+    result equals ``shapely.distance`` on the whole polygons, in a fraction of the time
+    for polygons with many vertices.
 
     Parameters
     ----------
     geoms : array of shapely geometries
+        Valid polygons or multipolygons (repair them first).
     max_distance : float, optional
         Pairs farther apart than this (CRS units) are not measured and stay ``inf``.
     sources : array of int, optional
@@ -284,21 +341,53 @@ def edge_distances(geoms, *, max_distance: float | None = None, sources=None) ->
     n = geoms.size
     d = np.full((n, n), np.inf)
     np.fill_diagonal(d, 0.0)
-    sources = np.arange(n) if sources is None else np.asarray(sources, dtype=np.int64)
-    if n < 2 or sources.size == 0:
+    is_source = np.ones(n, dtype=bool)
+    if sources is not None:
+        is_source = np.isin(np.arange(n), np.asarray(sources, dtype=np.int64))
+    if n < 2 or not is_source.any():
         return d
-    if max_distance is None:
-        rows = np.repeat(sources, n)
-        cols = np.tile(np.arange(n), sources.size)
-    else:
-        query, cols = shapely.STRtree(geoms).query(
-            geoms[sources], predicate="dwithin", distance=max_distance
-        )
-        rows = sources[query]
-    # each unordered pair once
-    keep = (rows != cols) & (~np.isin(cols, sources) | (rows < cols))
-    rows, cols = rows[keep], cols[keep]
-    values = shapely.distance(geoms[rows], geoms[cols])
-    d[rows, cols] = values
-    d[cols, rows] = values
+    owner, lines, box, first = _boundary_pieces(geoms)
+    start = np.searchsorted(owner, np.arange(n + 1))
+    bounds = shapely.bounds(geoms)
+    cand_a, cand_b, overlapping = [], [], []
+    for p in range(n - 1):
+        others = np.arange(p + 1, n)  # each unordered pair once, one of them a source
+        if not is_source[p]:
+            others = others[is_source[others]]
+        gap = _box_gap(bounds[p : p + 1], bounds[others])[0]
+        if max_distance is not None:
+            others, gap = others[gap <= max_distance], gap[gap <= max_distance]
+        if others.size == 0:
+            continue
+        overlapping.append((p, others[gap == 0]))
+        cols = np.concatenate([np.arange(start[q], start[q + 1]) for q in others])
+        col_owner = owner[cols]
+        cuts = np.searchsorted(col_owner, others)
+        for r0 in range(start[p], start[p + 1], 256):  # blocks bound the memory
+            rows = np.arange(r0, min(r0 + 256, start[p + 1]))
+            dx = first[rows, 0][:, None] - first[cols, 0][None, :]
+            dy = first[rows, 1][:, None] - first[cols, 1][None, :]
+            # an upper bound of each polygon pair's distance: its closest two first vertices
+            upper = np.minimum.reduceat(np.sqrt(dx * dx + dy * dy).min(axis=0), cuts)
+            keep_r, keep_c = np.nonzero(
+                _box_gap(box[rows], box[cols]) <= np.repeat(upper, np.diff(np.r_[cuts, cols.size]))
+            )
+            cand_a.append(rows[keep_r])
+            cand_b.append(cols[keep_c])
+    if cand_a:
+        a, b = np.concatenate(cand_a), np.concatenate(cand_b)
+        values = shapely.distance(lines[a], lines[b])
+        key = owner[a] * n + owner[b]
+        order = np.lexsort((values, key))  # the smallest value of each polygon pair first
+        key, values = key[order], values[order]
+        head = np.r_[True, key[1:] != key[:-1]]
+        ia, ib = np.divmod(key[head], n)
+        d[ia, ib] = d[ib, ia] = values[head]
+    for p, qs in overlapping:  # intersecting (touching, overlapping, nested) polygons: 0
+        if qs.size:
+            hit = qs[shapely.intersects(geoms[p], geoms[qs])]
+            d[p, hit] = d[hit, p] = 0.0
+    if max_distance is not None:
+        d[d > max_distance] = np.inf
+        np.fill_diagonal(d, 0.0)
     return d

@@ -40,7 +40,7 @@ def _transform(grid: Grid, label):
 
 def xy_to_cell(grid: Grid, x: float, y: float, label) -> tuple[int, int]:
     """``(row, col)`` of the cell holding map point ``(x, y)`` (may lie outside the grid)."""
-    col, row = ~_transform(grid, label) * (float(x), float(y))
+    col, row = ~_transform(grid, label) @ (float(x), float(y))
     return int(np.floor(row)), int(np.floor(col))
 
 

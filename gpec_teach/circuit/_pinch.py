@@ -28,13 +28,14 @@ class PinchPointResult:
     resistances : pandas.DataFrame
         Effective resistance between cores through the corridor (ohm; ``inf`` =
         the corridor does not join them).
-    corridor : numpy.ndarray
-        The boolean corridor mask used (cores included).
+    corridor : array or DataArray
+        The boolean corridor mask used (cores included); a DataArray on the
+        resistance grid (coordinates, CRS, transform) when the resistance is one.
     """
 
     current: object
     resistances: pd.DataFrame
-    corridor: np.ndarray
+    corridor: object
     solver: str = ""
 
 
@@ -140,7 +141,7 @@ def pinch_points(
     return PinchPointResult(
         current=wrap_like(current, grid, name="current"),
         resistances=out.resistances,
-        corridor=mask,
+        corridor=wrap_like(mask, grid, name="corridor"),
         solver=out.solver,
     )
 

@@ -87,7 +87,7 @@ def _record_cells(all_years: bool = False, all_species: bool = False):
         gpd.points_from_xy(occ.loc[keep, "decimalLongitude"], occ.loc[keep, "decimalLatitude"]),
         crs="EPSG:4326",
     ).to_crs(lc.rio.crs)
-    col, row = ~lc.rio.transform() * (pts.x.to_numpy(), pts.y.to_numpy())
+    col, row = ~lc.rio.transform() @ (pts.x.to_numpy(), pts.y.to_numpy())
     return np.floor(row).astype(int), np.floor(col).astype(int)
 
 

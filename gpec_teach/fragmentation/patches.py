@@ -118,7 +118,10 @@ def patch_table(
         One row per patch, in patch id order: ``patch_id`` (as in :func:`label_patches`),
         ``class`` (code; 1 for the True cells of a mask), ``area_ha``, ``perimeter_m``,
         ``n_cells``, ``centroid_row`` and ``centroid_col`` (mean row and column index of
-        the cell centres, 0-based, rows counted from the top).
+        the cell centres, 0-based, rows counted from the top). A georeferenced *classes*
+        (a DataArray with a transform) adds ``centroid_x`` and ``centroid_y``: the same
+        centroid in map coordinates (CRS units; the mean of the cell-centre coordinates),
+        ready for ``geopandas.points_from_xy(..., crs=classes.rio.crs)``.
 
     References
     ----------
@@ -150,14 +153,33 @@ def patch_table(
         flat, weights=np.tile(np.arange(cols, dtype=np.float64), rows), minlength=n + 1
     )[1:]
     codes = land.codes[klass - 1]
-    return pd.DataFrame(
+    centroid_row, centroid_col = row_sum / n_cells, col_sum / n_cells
+    table = pd.DataFrame(
         {
             "patch_id": np.arange(1, n + 1, dtype=np.int64),
             "class": codes,
             "area_ha": n_cells * land.cell_ha,
             "perimeter_m": perimeter_sides(labels, n) * land.cellsize,
             "n_cells": n_cells.astype(np.int64),
-            "centroid_row": row_sum / n_cells,
-            "centroid_col": col_sum / n_cells,
+            "centroid_row": centroid_row,
+            "centroid_col": centroid_col,
         }
     )
+    transform = _transform_of(land.template)
+    if transform is not None:
+        # the mean of cell-centre coordinates is the affine image of the mean (row, col)
+        x, y = transform @ (centroid_col + 0.5, centroid_row + 0.5)
+        table["centroid_x"] = np.asarray(x, dtype=np.float64)
+        table["centroid_y"] = np.asarray(y, dtype=np.float64)
+    return table
+
+
+def _transform_of(template):
+    """Affine transform of a georeferenced DataArray, None for arrays or without one."""
+    if template is None or not hasattr(template, "rio"):
+        return None
+    try:
+        template.rio.resolution()  # raises when the DataArray has no spatial dimensions
+    except Exception:
+        return None
+    return template.rio.transform()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _cost
-from .._raster import read_raster, wrap_like
+from .._raster import Grid, read_raster, wrap_like
 from .._validation import check_positive, describe
 
 __all__ = ["corridor_mask", "least_cost_corridor"]
@@ -97,7 +97,7 @@ def least_cost_corridor(
     return wrap_like(out, grid, name="corridor")
 
 
-def corridor_mask(corridor, *, cutoff: float | None = None) -> np.ndarray:
+def corridor_mask(corridor, *, cutoff: float | None = None):
     r"""Boolean corridor from a normalised least-cost corridor raster.
 
     .. math:: M(x) = \big[\,\mathrm{NLCC}(x) \le \text{cutoff}\,\big]
@@ -118,8 +118,10 @@ def corridor_mask(corridor, *, cutoff: float | None = None) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray
-        Boolean array, same shape; False on NaN and ``inf`` cells.
+    numpy.ndarray or xarray.DataArray
+        Boolean grid, same shape; False on NaN and ``inf`` cells. A georeferenced
+        *corridor* gives a DataArray with its coordinates, CRS and transform (a
+        plain array gives a plain array).
 
     Raises
     ------
@@ -138,7 +140,7 @@ def corridor_mask(corridor, *, cutoff: float | None = None) -> np.ndarray:
     """
     if cutoff is not None:
         cutoff = check_positive("cutoff", cutoff, allow_zero=True)
-    arr, nodata = read_raster("corridor", corridor)[:2]
+    arr, nodata, cellsize, template, crs = read_raster("corridor", corridor)
     if arr.dtype == object or not np.issubdtype(arr.dtype, np.number) or arr.ndim != 2:
         raise TypeError(
             f"corridor must be a numeric 2-D raster of NLCC values. Got {describe(corridor)}."
@@ -154,4 +156,4 @@ def corridor_mask(corridor, *, cutoff: float | None = None) -> np.ndarray:
     mask = np.isfinite(arr)
     if cutoff is not None:
         mask &= np.where(mask, arr, np.inf) <= cutoff
-    return mask
+    return wrap_like(mask, Grid(mask, cellsize, template, crs), name="corridor_mask")
