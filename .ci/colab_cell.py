@@ -151,8 +151,8 @@ def apply(notebook: dict, cell: dict) -> bool:
 
 
 def dumps(notebook: dict) -> str:
-    """Serialise a notebook the way Jupyter does (one-space indent, sorted keys, UTF-8)."""
-    return json.dumps(notebook, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    """Serialise a notebook the way Jupyter does (one-space indent, UTF-8, keys kept in order)."""
+    return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
