@@ -40,6 +40,9 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = "requirements-learner.lock"
 PYTHON_VERSION = "3.11"
+#: The micro version pip checks ``Requires-Python`` against (``3.11`` would mean 3.11.0, and
+#: soupsieve 4.1.2 requires 3.11.5): 3.11.9 is the last 3.11 with python.org installers.
+PYTHON_FULL_VERSION = "3.11.9"
 CONTENT = (
     "notebooks",
     "data",
@@ -66,7 +69,7 @@ class Platform:
 def _markers(sys_platform: str, system: str, os_name: str, machine: str) -> dict:
     return {
         "python_version": PYTHON_VERSION,
-        "python_full_version": f"{PYTHON_VERSION}.9",
+        "python_full_version": PYTHON_FULL_VERSION,
         "implementation_name": "cpython",
         "platform_python_implementation": "CPython",
         "sys_platform": sys_platform,
@@ -107,14 +110,14 @@ PLATFORMS = (
     ),
     Platform(
         "macos-x86_64",
-        "macOS 12 or newer on an Intel Mac",
-        ("macosx_12_0_x86_64",),
+        "macOS 15 or newer on an Intel Mac (rasterio 1.4.4 has no wheel for older ones)",
+        ("macosx_15_0_x86_64",),
         _markers("darwin", "Darwin", "posix", "x86_64"),
     ),
     Platform(
         "macos-arm64",
-        "macOS 13 or newer on Apple silicon (M1 and later)",
-        ("macosx_13_0_arm64",),
+        "macOS 14 or newer on Apple silicon (M1 and later; rasterio 1.4.4 needs 14)",
+        ("macosx_14_0_arm64",),
         _markers("darwin", "Darwin", "posix", "arm64"),
     ),
 )
@@ -169,7 +172,7 @@ def download_command(
         "--no-deps",
         "--only-binary=:all:",
         "--python-version",
-        PYTHON_VERSION,
+        PYTHON_FULL_VERSION,
         "--implementation",
         "cp",
         "--abi",
@@ -315,7 +318,7 @@ and open <http://localhost:8000>.
 
 ## Run the notebooks
 
-You need Python 3.11 (from <https://www.python.org/downloads/>; on Windows tick "Add
+You need Python 3.11, 3.11.5 or newer (3.11.9 from <https://www.python.org/downloads/>; on Windows tick "Add
 python.exe to PATH" in the installer, which also installs the `py` launcher). Open a
 terminal in this folder (Windows: PowerShell or Command Prompt; no `make` needed).
 
