@@ -281,7 +281,8 @@ def fill_wheelhouse(
     lines = [f"{name}: {pin}" for name, pins in left.items() for pin in pins]
     if lines:
         (dest / "MISSING.txt").write_text(
-            "No wheel for these platforms: install them with internet, or use Binder or Colab.\n"
+            "No wheel for these platforms: install them with internet (pip builds them from source,"
+            " which needs a C compiler: on macOS `xcode-select --install`), or use Binder or Colab.\n"
             + "\n".join(lines)
             + "\n"
         )
@@ -390,7 +391,9 @@ def install_text(
         text += (
             f"\nSome packages have no wheel for some systems ({names}); they are listed in "
             "`wheelhouse/MISSING.txt`. On those systems, run the second command once with "
-            "internet and without `--no-index --find-links wheelhouse`, or use Binder or Colab.\n"
+            "internet and without `--no-index --find-links wheelhouse` (pip then builds them from "
+            "source, which needs a C compiler: on macOS `xcode-select --install`), or use Binder "
+            "or Colab.\n"
         )
     return text
 
