@@ -1,5 +1,6 @@
 # GPEC Connectivity Curriculum: two commands, `make book` and `make test`.
-# Everything runs inside .venv, created from requirements.lock (exact pins).
+# Everything runs inside .venv, created from requirements-dev.lock (exact pins), which adds the
+# book, test and lint tools to requirements-learner.lock (what Binder, Colab and the kit install).
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
@@ -29,10 +30,10 @@ NBVAL_ARGS  := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements-learner.lock requirements-dev.lock pyproject.toml
 	@test -x $(PY) || { echo "Creating $(VENV) with $(PYTHON_BOOT)"; $(PYTHON_BOOT) -m venv $(VENV); }
 	@$(PY) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' 
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 
@@ -83,19 +84,25 @@ lab: $(STAMP)  ## Open JupyterLab on the notebooks
 bench: $(STAMP)  ## Benchmarks: methods (size, seconds, peak MB), import time, notebooks
 	$(AGG) $(PY) benchmarks/run.py
 
-kit: book  ## Offline kit for a USB stick in _build/ (WHEELHOUSE=1 adds wheels for Linux x86-64)
+kit: book  ## Offline kit for a USB stick in _build/ (WHEELHOUSE=1 adds wheels: Linux, Windows, macOS)
 	$(PY) .ci/make_kit.py $(if $(WHEELHOUSE),--wheelhouse)
 
 data: $(STAMP)  ## Regenerate the teaching landscape in data/ (byte-identical)
 	$(AGG) $(PY) data/make_landscape.py
 
-lock:  ## Re-resolve requirements.in into requirements.lock and environment.yml
+# The learner lock first; the dev tools are then resolved with its pins as constraints, so
+# adding a dev tool never moves a learner pin (sync_environment.py stops if it would).
+LOCK_PIP := .lock-venv/bin/python -m pip
+lock:  ## Re-resolve requirements-{learner,dev}.in into the two locks and environment.yml
 	rm -rf .lock-venv
 	$(PYTHON_BOOT) -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.in
-	.lock-venv/bin/python -m pip freeze --all --exclude-editable | grep -v '^gpec' > requirements.lock
+	$(LOCK_PIP) install --quiet --disable-pip-version-check -r requirements-learner.in
+	$(LOCK_PIP) freeze --all --exclude-editable > .lock-venv/learner.txt
+	$(PYTHON_BOOT) .ci/sync_environment.py --learner-freeze .lock-venv/learner.txt --full-freeze .lock-venv/learner.txt
+	$(LOCK_PIP) install --quiet --disable-pip-version-check -r requirements-dev.in -c requirements-learner.lock
+	$(LOCK_PIP) freeze --all --exclude-editable > .lock-venv/full.txt
+	$(PYTHON_BOOT) .ci/sync_environment.py --learner-freeze .lock-venv/learner.txt --full-freeze .lock-venv/full.txt
 	rm -rf .lock-venv
-	$(PYTHON_BOOT) .ci/sync_environment.py
 
 clean:  ## Remove the built site and caches (keeps .venv)
 	rm -rf _build .pytest_cache .ruff_cache

@@ -75,6 +75,11 @@ def _section_text(nb: dict, title: str) -> str:
     return "\n".join(_source(c) for c in nb["cells"][start:end] if c["cell_type"] == "markdown")
 
 
+def _is_setup_cell(cell: dict) -> bool:
+    """The Colab setup cell of .ci/colab_cell.py: hidden from the site, exempt from the template."""
+    return "colab-setup" in cell.get("metadata", {}).get("tags", [])
+
+
 def _fail(path: Path, rule: str, detail: str) -> None:
     pytest.fail(f"notebooks/{path.name} breaks the rule '{rule}': {detail}", pytrace=False)
 
@@ -207,7 +212,11 @@ def test_overview_objectives_and_time_to_learn(path):
 def test_imports_in_one_cell(path):
     nb = _load(path)
     start = _section_index(nb, "Imports")
-    code = [(i, c) for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"]
+    code = [
+        (i, c)
+        for i, c in enumerate(nb["cells"])
+        if c["cell_type"] == "code" and not _is_setup_cell(c)
+    ]
     if not code or start is None or code[0][0] < start:
         _fail(path, "imports", "the first code cell must come after the '## Imports' heading")
     for index, cell in code[1:]:
@@ -269,7 +278,7 @@ def test_code_cells_short_and_at_most_one_def(path):
     nb = _load(path)
     defs = 0
     for index, cell in enumerate(nb["cells"]):
-        if cell["cell_type"] != "code":
+        if cell["cell_type"] != "code" or _is_setup_cell(cell):
             continue
         source = _source(cell)
         lines = [line for line in source.splitlines() if line.strip()]
@@ -291,11 +300,11 @@ def test_code_cells_short_and_at_most_one_def(path):
 @notebook_param
 def test_committed_executed_with_a_checked_result(path):
     nb = _load(path)
-    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    code = [c for c in nb["cells"] if c["cell_type"] == "code" and not _is_setup_cell(c)]
     unexecuted = [
         i
         for i, c in enumerate(nb["cells"])
-        if c["cell_type"] == "code" and c.get("execution_count") is None
+        if c["cell_type"] == "code" and not _is_setup_cell(c) and c.get("execution_count") is None
     ]
     if unexecuted:
         _fail(
