@@ -180,7 +180,8 @@ class _Checker:
             import pyogrio
 
             try:
-                self.crs[key] = pyogrio.read_info(path)["crs"]
+                layers = pyogrio.list_layers(path)
+                self.crs[key] = pyogrio.read_info(path, layer=layers[0][0])["crs"]
             except Exception as exc:  # noqa: BLE001 - any reading problem is reported
                 self.fail(key, f"{value!r} is not a readable vector file ({exc}).")
         return path
@@ -300,7 +301,23 @@ def _crs_problems(check: _Checker) -> None:
             "or gdalwarp -t_srs EPSG:... -r mode.",
         )
         return
+    # ProtConn works on its own polygons (often another place than the raster): its two
+    # layers must agree with each other; every other layer with the land cover.
+    pa_crs = check.crs.get("protconn.protected_areas")
     for key, crs in check.crs.items():
+        if key == "protconn.regions" and pa_crs is not None and crs is not None:
+            if CRS.from_user_input(crs) != CRS.from_user_input(pa_crs):
+                check.fail(
+                    key,
+                    f"is in CRS {CRS.from_user_input(crs).name!r} but protconn.protected_areas "
+                    f"is in {CRS.from_user_input(pa_crs).name!r}: reproject one of them "
+                    "(geopandas: .to_crs(...)).",
+                )
+            continue
+        if key == "protconn.protected_areas" and crs is not None:
+            if CRS.from_user_input(crs).is_geographic:
+                check.fail(key, "is in a geographic CRS: reproject it with .to_crs('EPSG:...').")
+            continue
         if key == "landcover" or crs is None:
             if crs is None:
                 check.fail(key, "has no CRS: set it in your GIS (QGIS: Layer CRS) first.")

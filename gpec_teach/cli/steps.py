@@ -185,7 +185,12 @@ def cores(config: Config, log) -> dict:
         style={"kind": "single"},
     )
     ids = grid.astype("float64").where(grid > 0)
-    tif = save_raster(ids, config.output / "cores" / "core_ids.tif", overwrite=True)
+    tif = save_raster(
+        ids,
+        config.output / "cores" / "core_ids.tif",
+        overwrite=True,
+        style={"kind": "classes", "classes": {int(i): str(i) for i in polys[idc]}},
+    )
     (config.output / "cores").mkdir(parents=True, exist_ok=True)
     (config.output / "cores" / "id_column.txt").write_text(idc, encoding="utf-8")
     csv = config.output / "cores" / "cores.csv"
@@ -354,8 +359,8 @@ def protconn(config: Config, log) -> dict:
     import geopandas as gpd
 
     opts = config.section("protconn")
-    pas = gpd.read_file(opts["protected_areas"])
-    regions = gpd.read_file(opts["regions"])
+    pas = gpd.read_file(opts["protected_areas"], layer=0)  # the first layer of a GeoPackage
+    regions = gpd.read_file(opts["regions"], layer=0)
     table = gt.protconn_by_region(
         pas,
         regions,
