@@ -70,6 +70,7 @@ _EXPORTS: dict[str, str] = {
     "used_available": "movement",
     "label_patches": "fragmentation",
     "patch_table": "fragmentation",
+    "patches_to_polygons": "fragmentation",
     "class_metrics": "fragmentation",
     "landscape_metrics": "fragmentation",
     "compare_epochs": "fragmentation",

@@ -63,13 +63,14 @@ from .metrics import (
     landscape_metrics,
     mesh_from_areas,
 )
-from .patches import label_patches, patch_table
+from .patches import label_patches, patch_table, patches_to_polygons
 
 __all__ = [
     "CLASS_METRICS",
     "LANDSCAPE_METRICS",
     "label_patches",
     "patch_table",
+    "patches_to_polygons",
     "class_metrics",
     "landscape_metrics",
     "compare_epochs",

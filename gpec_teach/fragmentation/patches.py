@@ -7,10 +7,11 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from .._validation import check_choice
+from .._raster import is_dataarray, read_raster
+from .._validation import allow_geographic, check_choice, describe
 from ._landscape import NEIGHBORS, label, perimeter_sides, read_classes, select
 
-__all__ = ["label_patches", "patch_table"]
+__all__ = ["label_patches", "patch_table", "patches_to_polygons"]
 
 
 def label_patches(
@@ -183,3 +184,103 @@ def _transform_of(template):
     except Exception:
         return None
     return template.rio.transform()
+
+
+def patches_to_polygons(labels, *, transform=None, crs=None, id_column: str = "patch_id"):
+    r"""Turn a raster of patch labels into polygons, one (multi)polygon per patch id.
+
+    Every cell with a positive label becomes part of the polygon of its patch; cells
+    touching only by a corner stay in one MultiPolygon, so a patch of the 8-neighbour
+    rule is one row. The area is the number of cells times the cell area:
+
+    .. math:: A_i = n_i \, c^2 / 10\,000 \quad \text{(ha, } c \text{ in metres)}
+
+    Parameters
+    ----------
+    labels : xarray.DataArray or array_like
+        2-D integer patch labels (0, negative or NaN = no patch), such as the first
+        output of :func:`label_patches`. A DataArray brings its CRS and transform.
+    transform : affine.Affine, optional
+        Grid of a plain array (required then); ignored for a DataArray.
+    crs : optional
+        CRS of a plain array (required then); ignored for a DataArray.
+    id_column : str, default "patch_id"
+        Name of the id column (the label values).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``id_column``, ``n_cells``, ``area_ha`` (hectares when the CRS is in metres,
+        else squared map units / 10,000) and the geometry, sorted by id, in the
+        raster's CRS.
+
+    Raises
+    ------
+    TypeError
+        *labels* holds non-integer values.
+    ValueError
+        A plain array without *transform* and *crs*; a raster without CRS.
+
+    Examples
+    --------
+    >>> from affine import Affine
+    >>> labels = np.array([[1, 1, 0],
+    ...                    [0, 0, 2],
+    ...                    [0, 2, 0]])
+    >>> polys = patches_to_polygons(labels, transform=Affine(100, 0, 0, 0, -100, 300),
+    ...                             crs="EPSG:3035")
+    >>> polys.drop(columns="geometry").to_dict("records")
+    [{'patch_id': 1, 'n_cells': 2, 'area_ha': 2.0}, {'patch_id': 2, 'n_cells': 2, 'area_ha': 2.0}]
+    >>> polys.geometry.iloc[1].geom_type, polys.crs.to_epsg()
+    ('MultiPolygon', 3035)
+    """
+    import geopandas as gpd
+    from rasterio.features import shapes
+    from shapely.geometry import shape
+    from shapely.ops import unary_union
+
+    if is_dataarray(labels):
+        with allow_geographic():  # polygons measure nothing
+            values, raw_nodata, _, template, crs = read_raster("labels", labels)
+        transform = template.rio.transform()
+        if crs is None:
+            raise ValueError(
+                "labels has no CRS: set it with labels.rio.write_crs('EPSG:...'), the CRS "
+                "of the raster it was labelled from."
+            )
+    else:
+        if transform is None or crs is None:
+            raise ValueError(
+                "labels is a plain array: pass transform= and crs= (those of the raster it "
+                "was labelled from), or pass a georeferenced DataArray."
+            )
+        values, raw_nodata = np.asarray(labels), None
+    values = np.asarray(values, dtype="float64")
+    if values.ndim != 2:
+        raise ValueError(f"labels must be a 2-D grid. Got {values.ndim} dimensions.")
+    valid = np.isfinite(values)
+    if raw_nodata is not None and not np.isnan(raw_nodata):
+        valid &= values != raw_nodata
+    if not np.array_equal(values[valid], np.round(values[valid])):
+        raise TypeError(
+            f"labels must hold integer patch ids. Got {describe(labels)} with fractional "
+            "values: label the patches first with label_patches()."
+        )
+    ids = np.where(valid & (values > 0), values, 0).astype("int64")
+    parts: dict[int, list] = {}
+    for geom, value in shapes(ids.astype("int32"), mask=ids > 0, transform=transform):
+        parts.setdefault(int(value), []).append(shape(geom))
+    order = sorted(parts)
+    geoms = [unary_union(parts[pid]) for pid in order]
+    counts = np.bincount(ids.ravel(), minlength=max(order, default=0) + 1)
+    cell_area = abs(transform.a * transform.e - transform.b * transform.d)
+    n_cells = [int(counts[pid]) for pid in order]
+    return gpd.GeoDataFrame(
+        {
+            id_column: np.asarray(order, dtype="int64"),
+            "n_cells": np.asarray(n_cells, dtype="int64"),
+            "area_ha": np.asarray(n_cells, dtype="float64") * cell_area / 10_000.0,
+        },
+        geometry=geoms,
+        crs=crs,
+    )
