@@ -104,7 +104,7 @@ def _landscape(resolution):
     from gpec_teach import data
 
     lc = data.load("landcover", year=2020, resolution=resolution).values.astype(float)
-    res = np.where(np.isfinite(lc), 1.0 + lc, np.nan)  # codes 0..8 -> resistance 1..9
+    res = np.where(lc > 0, 1.0 + lc, np.nan)  # 0 = sea (nodata); codes 1..8 -> 2..9
     src = np.where(lc == 1, 1.0, 0.0)  # one class as habitat
     return res, src
 

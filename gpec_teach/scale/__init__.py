@@ -18,7 +18,8 @@ run one after another in the calling process (same results, same memory bound).
 Functions
 ---------
 - :func:`omniscape`: :func:`gpec_teach.circuit.omniscape` on tiles.
-- :func:`run_omniscape_ini`: Omniscape.jl ``.ini`` jobs, distributed.
+- :func:`moving_window`: habitat share and effective mesh size in a circular
+  window (:func:`gpec_teach.fragmentation.moving_window` on tiles).
 - :func:`write_cog`, :func:`read_window`, :func:`raster_info`: the file side.
 
 References
@@ -38,10 +39,13 @@ https://doi.org/10.25080/Majora-7b98e3ed-013
 
 from ._omniscape import OmniscapeTiles, omniscape
 from ._tiles import RasterInfo, raster_info, read_window, write_cog
+from ._window import WindowTiles, moving_window
 
 __all__ = [
     "OmniscapeTiles",
     "RasterInfo",
+    "WindowTiles",
+    "moving_window",
     "omniscape",
     "raster_info",
     "read_window",

@@ -135,7 +135,8 @@ def write_cog(values, path, *, transform=None, crs=None, dtype: str = "float64")
     Parameters
     ----------
     values : array_like or xarray.DataArray
-        2-D grid; a DataArray gives its transform and CRS.
+        2-D grid, NaN = nodata; a DataArray gives its transform and CRS, and its
+        own nodata value (``rio.nodata``) becomes nodata too.
     path : str or Path
         Output ``.tif`` (its folder is created, an existing file replaced).
     transform : affine.Affine, optional
@@ -161,11 +162,15 @@ def write_cog(values, path, *, transform=None, crs=None, dtype: str = "float64")
 
     if dtype not in ("float64", "float32"):
         raise ValueError(f"dtype must be 'float64' or 'float32'. Got dtype={describe(dtype)}.")
+    raster_nodata = None
     if hasattr(values, "rio"):
         transform = values.rio.transform() if transform is None else transform
         crs = values.rio.crs if crs is None else crs
+        raster_nodata = values.rio.nodata
         values = values.values
     data = np.asarray(values, dtype=float)
+    if raster_nodata is not None and np.isfinite(raster_nodata):
+        data = np.where(data == raster_nodata, np.nan, data)
     if data.ndim != 2:
         raise ValueError(f"values must be a 2-D grid. Got values of shape {data.shape}.")
     if transform is None:
