@@ -18,6 +18,8 @@ run one after another in the calling process (same results, same memory bound).
 Functions
 ---------
 - :func:`omniscape`: :func:`gpec_teach.circuit.omniscape` on tiles.
+- :func:`corridor_network`: least-cost corridors from cost distances bounded
+  by a cut-off, one task per core.
 - :func:`moving_window`: habitat share and effective mesh size in a circular
   window (:func:`gpec_teach.fragmentation.moving_window` on tiles).
 - :func:`write_cog`, :func:`read_window`, :func:`raster_info`: the file side.
@@ -37,14 +39,17 @@ scheduling. Proceedings of the 14th Python in Science Conference, 126-132.
 https://doi.org/10.25080/Majora-7b98e3ed-013
 """
 
+from ._corridors import BoundedNetwork, corridor_network
 from ._omniscape import OmniscapeTiles, omniscape
 from ._tiles import RasterInfo, raster_info, read_window, write_cog
 from ._window import WindowTiles, moving_window
 
 __all__ = [
+    "BoundedNetwork",
     "OmniscapeTiles",
     "RasterInfo",
     "WindowTiles",
+    "corridor_network",
     "moving_window",
     "omniscape",
     "raster_info",

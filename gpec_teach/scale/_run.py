@@ -38,9 +38,13 @@ def check_client(client):
     return client
 
 
+def _value(x):
+    return x.result() if isinstance(x, _Done) else x
+
+
 def _submit(client, fn, *args):
     if client is None:
-        resolved = [[a.result() for a in x] if isinstance(x, list) else x for x in args]
+        resolved = [[_value(a) for a in x] if isinstance(x, list) else _value(x) for x in args]
         return _Done(fn(*resolved))
     return client.submit(fn, *args, pure=False)
 
