@@ -212,3 +212,51 @@ def test_errors(tmp_path, random_files):
         write_cog(np.ones((2, 2)), tmp_path / "x.tif", dtype="int8")
     with pytest.raises(ValueError, match="values must be a 2-D grid"):
         write_cog(np.ones(3), tmp_path / "x.tif")
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        "block_size = 3\nbuffer = 1\ncalc_normalized_current = true\n",
+        "source_from_resistance = true\nr_cutoff = 3\nresistance_is_conductance = true\n"
+        "calc_flow_potential = true\nprecision = single\n",
+    ],
+)
+def test_ini_job_distributed_equals_the_single_process_runner(tmp_path, threads2, extra):
+    from gpec_teach.omniscape_io import run_omniscape_ini as run_single
+    from gpec_teach.scale import run_omniscape_ini
+
+    res, src = _random_case(seed=11, shape=(19, 23))
+    write_cog(res, tmp_path / "r.tif")
+    write_cog(src, tmp_path / "s.tif")
+    ini = tmp_path / "job.ini"
+    ini.write_text(
+        "resistance_file = r.tif\nsource_file = s.tif\nradius = 4\nproject_name = out\n" + extra
+    )
+    single = run_single(ini, write=False)
+    tiles = run_omniscape_ini(ini, chunks=7, client=threads2, output_dir=tmp_path / "o")
+    assert (tmp_path / "o" / "config.ini").is_file()
+    maps = single.maps()
+    assert "cum_currmap" in tiles.files and set(tiles.files) <= set(maps)
+    written = {
+        "cum_currmap",
+        "normalized_cum_currmap" if "normalized" in extra else "flow_potential",
+    }
+    assert set(tiles.files) == written  # the maps the job asks to write, as Omniscape.jl
+    for name in tiles.files:
+        a, b = maps[name], tiles.read(name)
+        assert np.array_equal(np.isnan(a), np.isnan(b)), name
+        ok = np.isfinite(a)
+        np.testing.assert_allclose(b[ok], a[ok], rtol=1e-10 if a.dtype == np.float64 else 2e-7)
+    assert tiles.n_targets == single.n_targets
+
+
+def test_ini_job_refuses_nonpositive_resistance(tmp_path):
+    from gpec_teach.scale import run_omniscape_ini
+
+    write_cog(np.zeros((5, 5)), tmp_path / "r.tif")
+    write_cog(np.ones((5, 5)), tmp_path / "s.tif")
+    ini = tmp_path / "job.ini"
+    ini.write_text("resistance_file = r.tif\nsource_file = s.tif\nradius = 2\nproject_name = o\n")
+    with pytest.raises(ValueError, match="resistance_file has cell"):
+        run_omniscape_ini(ini, chunks=3)

@@ -18,6 +18,7 @@ run one after another in the calling process (same results, same memory bound).
 Functions
 ---------
 - :func:`omniscape`: :func:`gpec_teach.circuit.omniscape` on tiles.
+- :func:`run_omniscape_ini`: Omniscape.jl ``.ini`` jobs, distributed.
 - :func:`corridor_network`: least-cost corridors from cost distances bounded
   by a cut-off, one task per core.
 - :func:`moving_window`: habitat share and effective mesh size in a circular
@@ -40,6 +41,7 @@ https://doi.org/10.25080/Majora-7b98e3ed-013
 """
 
 from ._corridors import BoundedNetwork, corridor_network
+from ._ini import run_omniscape_ini
 from ._omniscape import OmniscapeTiles, omniscape
 from ._tiles import RasterInfo, raster_info, read_window, write_cog
 from ._window import WindowTiles, moving_window
@@ -53,6 +55,7 @@ __all__ = [
     "moving_window",
     "omniscape",
     "raster_info",
+    "run_omniscape_ini",
     "read_window",
     "write_cog",
 ]
