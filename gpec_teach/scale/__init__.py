@@ -23,6 +23,7 @@ Functions
   by a cut-off, one task per core.
 - :func:`moving_window`: habitat share and effective mesh size in a circular
   window (:func:`gpec_teach.fragmentation.moving_window` on tiles).
+- :func:`synthetic_landscape`: a national-size test raster, reproducibly.
 - :func:`write_cog`, :func:`read_window`, :func:`raster_info`: the file side.
 
 References
@@ -43,6 +44,7 @@ https://doi.org/10.25080/Majora-7b98e3ed-013
 from ._corridors import BoundedNetwork, corridor_network
 from ._ini import run_omniscape_ini
 from ._omniscape import OmniscapeTiles, omniscape
+from ._synthetic import synthetic_landscape
 from ._tiles import RasterInfo, raster_info, read_window, write_cog
 from ._window import WindowTiles, moving_window
 
@@ -56,6 +58,7 @@ __all__ = [
     "omniscape",
     "raster_info",
     "run_omniscape_ini",
+    "synthetic_landscape",
     "read_window",
     "write_cog",
 ]

@@ -49,7 +49,7 @@ def _submit(client, fn, *args):
     return client.submit(fn, *args, pure=False)
 
 
-def run_tiles(client, layout, tile_halo: tuple[int, int], part, assemble, write, *, lookahead=1):
+def run_tiles(client, layout, tile_halo: tuple[int, int], part, assemble, write):
     """Run ``part(i, j)`` on every tile and ``assemble(i, j, parts)`` per output tile.
 
     *parts* is the list of the part results of the tiles within *tile_halo*
@@ -59,6 +59,10 @@ def run_tiles(client, layout, tile_halo: tuple[int, int], part, assemble, write,
     """
     ni, nj = layout.ntiles
     ki, kj = tile_halo
+    # rows of parts computed ahead of the row being assembled: enough to keep every
+    # worker busy (two tasks each), at least one
+    workers = 1 if client is None else max(len(client.scheduler_info().get("workers", {})), 1)
+    lookahead = max(1, -(-2 * workers // nj))
     parts: dict = {}
     submitted = 0
     for i in range(ni):
