@@ -75,6 +75,7 @@ _EXPORTS: dict[str, str] = {
     "landscape_metrics": "fragmentation",
     "compare_epochs": "fragmentation",
     "mesh_from_areas": "fragmentation",
+    "moving_window": "fragmentation",
     "interactive_map": "maps",
     "static_map": "maps",
     "save_raster": "export",
@@ -117,6 +118,7 @@ _SUBMODULES = (
     "exercises",
     "export",
     "qgis",
+    "scale",
 )
 
 __all__ = ["__version__", *_SUBMODULES, *sorted(_EXPORTS)]

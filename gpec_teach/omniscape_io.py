@@ -47,6 +47,9 @@ Unnasch, R. S. & Platt, J. (2016). Conserving nature's stage: mapping
 omnidirectional connectivity for resilient terrestrial landscapes in the Pacific
 Northwest. The Nature Conservancy, Portland, Oregon.
 
+The same jobs run distributed, tile by tile on a Dask cluster, with
+:func:`gpec_teach.scale.run_omniscape_ini` (same maps, written as COGs).
+
 The code lives in :mod:`gpec_teach.circuit` (``_omniscape_job``: reading and
 checking jobs; ``_omniscape_run``: the runner); this module is its public face.
 """

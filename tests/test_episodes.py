@@ -35,6 +35,7 @@ PENDING = {
     "13_protconn_target3",
     "14_corridor_monitoring",
     "15_reporting",
+    "16_national_scale",
 }
 
 CONVERTED = [p for p in NOTEBOOKS if p.stem not in PENDING]

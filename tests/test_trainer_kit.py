@@ -27,7 +27,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
-MODULES = {"Start here", "Module 1: Mapping", "Module 2: Corridor design", "Module 3: Monitoring"}
+MODULES = {
+    "Start here",
+    "Module 1: Mapping",
+    "Module 2: Corridor design",
+    "Module 3: Monitoring",
+    "Going to national scale",
+}
 
 
 def _load_generator():
@@ -93,7 +99,14 @@ def test_one_deck_per_module(decks):
     parts = {c: f for c, f in _toc_parts().items() if any(x.startswith("notebooks/") for x in f)}
     assert set(parts) == MODULES
     assert set(decks) == {kit.slug(c) for c in MODULES} | {"index"}
-    assert set(decks) == {"start_here", "mapping", "corridor_design", "monitoring", "index"}
+    assert set(decks) == {
+        "start_here",
+        "mapping",
+        "corridor_design",
+        "monitoring",
+        "going_to_national_scale",
+        "index",
+    }
     for caption in MODULES:
         assert f'href="{kit.slug(caption)}.html"' in decks["index"]
 

@@ -458,29 +458,94 @@ def _omniscape_run(
     dtype,
 ) -> OmniscapeResult:
     """Run the moving window on validated arrays."""
-    nrows, ncols = res.shape
-    br = (block_size - 1) // 2
-    reach = radius + buffer
     correction = (
         _omniscape_correction(radius, buffer, block_size, neighbors, connection, dtype)
         if correct_artifacts and block_size > 1
         else None
     )
+    cum, fp, n_targets = _omniscape_region(
+        res,
+        src,
+        layers,
+        origin=(0, 0),
+        shape=res.shape,
+        targets=(0, res.shape[0], 0, res.shape[1]),
+        radius=radius,
+        buffer=buffer,
+        block_size=block_size,
+        flow_potential=flow_potential,
+        null_window=null_window,
+        correction=correction,
+        neighbors=neighbors,
+        connection=connection,
+        dtype=dtype,
+    )
+    return _omniscape_maps(grid, res, cum, fp, mask_nodata, n_targets)
+
+
+def _target_range(start: int, stop: int, br: int, block_size: int, n: int) -> range:
+    """Target rows (or columns) whose block centre lies in ``[start, stop)``.
+
+    Targets sit at ``br, br + block_size, ...`` up to ``n - br`` (exclusive), as in
+    Omniscape.jl; a partition of ``[0, n)`` into spans partitions the targets.
+    """
+    first = br + max(0, -(-(start - br) // block_size)) * block_size
+    return range(first, min(stop, n - br), block_size)
+
+
+def _omniscape_region(
+    res,
+    src,
+    layers,
+    *,
+    origin,
+    shape,
+    targets,
+    radius,
+    buffer,
+    block_size,
+    flow_potential,
+    null_window,
+    correction,
+    neighbors,
+    connection,
+    dtype,
+):
+    """Sum the window currents of the targets in one part of the grid.
+
+    The per-window solver of :func:`omniscape`, shared by the single-process run
+    (one region: the whole grid) and the distributed one
+    (:mod:`gpec_teach.scale`: one region per task). *res*, *src* and the
+    condition *layers* cover the grid rows ``origin[0] ...`` and columns
+    ``origin[1] ...`` of a grid of *shape*; they must include every window of
+    the targets whose centres lie in ``targets = (row0, row1, col0, col1)``
+    (grid coordinates, end excluded). Returns the summed current and flow
+    potential over the region's cells (grid cells outside it get nothing from
+    these targets) and the number of solves.
+    """
+    nrows, ncols = shape
+    oy, ox = origin
+    br = (block_size - 1) // 2
+    reach = radius + buffer
     cum = np.zeros(res.shape, dtype=dtype)
     fp = np.zeros(res.shape, dtype=dtype) if flow_potential else None
     source_disk = _disk(reach, radius)
     resistance_disk = _disk(reach, reach)
     cache: dict = {}
     n_targets = 0
-    for ty in range(br, nrows - br, block_size):
-        for tx in range(br, ncols - br, block_size):
-            window = _window_sources(src, layers, ty, tx, reach, br, source_disk, dtype)
+    row0, row1, col0, col1 = targets
+    for ty in _target_range(row0, row1, br, block_size, nrows):
+        for tx in _target_range(col0, col1, br, block_size, ncols):
+            window = _window_sources(
+                src, layers, ty, tx, reach, br, source_disk, dtype, origin=origin, shape=shape
+            )
             if window is None:
                 continue
             src_w, (r0, r1, c0, c1), inside = window
             h, w = r1 - r0, c1 - c0
             wy, wx = ty - r0, tx - c0
-            res_w = np.where(resistance_disk[inside], res[r0:r1, c0:c1], np.nan)
+            rows, cols = slice(r0 - oy, r1 - oy), slice(c0 - ox, c1 - ox)
+            res_w = np.where(resistance_disk[inside], res[rows, cols], np.nan)
             n_targets += 1
             cur = _window_current(res_w, src_w, wy, wx, neighbors, connection, None, dtype)
             if fp is not None:
@@ -497,21 +562,23 @@ def _omniscape_run(
                 cur = cur * cut
                 if fp is not None:
                     pot = pot * cut
-            cum[r0:r1, c0:c1] += cur
+            cum[rows, cols] += cur
             if fp is not None:
-                fp[r0:r1, c0:c1] += pot
-    return _omniscape_maps(grid, res, cum, fp, mask_nodata, n_targets)
+                fp[rows, cols] += pot
+    return cum, fp, n_targets
 
 
-def _window_sources(src, layers, ty, tx, reach, br, source_disk, dtype):
+def _window_sources(src, layers, ty, tx, reach, br, source_disk, dtype, *, origin, shape):
     """Source current of the window of target ``(ty, tx)``, or None when it has none.
 
     Returns ``(src_w, (r0, r1, c0, c1), inside)``: the injected current per cell of
     the window clipped to the grid, its rows and columns in the grid, and the
-    slices of the full window that the clipped one covers.
+    slices of the full window that the clipped one covers. *src* and the layers
+    start at grid cell *origin* of a grid of *shape* (see :func:`_omniscape_region`).
     """
-    nrows, ncols = src.shape
-    block = (slice(ty - br, ty + br + 1), slice(tx - br, tx + br + 1))
+    nrows, ncols = shape
+    oy, ox = origin
+    block = (slice(ty - br - oy, ty + br + 1 - oy), slice(tx - br - ox, tx + br + 1 - ox))
     strength = src[block].sum(dtype=dtype)
     if strength <= 0:
         return None
@@ -522,7 +589,8 @@ def _window_sources(src, layers, ty, tx, reach, br, source_disk, dtype):
         slice(r0 - ty + reach, r0 - ty + reach + h),
         slice(c0 - tx + reach, c0 - tx + reach + w),
     )
-    src_w = np.where(source_disk[inside], src[r0:r1, c0:c1], 0.0).astype(dtype)
+    rows, cols = slice(r0 - oy, r1 - oy), slice(c0 - ox, c1 - ox)
+    src_w = np.where(source_disk[inside], src[rows, cols], 0.0).astype(dtype)
     # Omniscape.jl switches off the block at the window's nominal centre.
     src_w[max(reach - br, 0) : reach + br + 1, max(reach - br, 0) : reach + br + 1] = 0.0
     total = src_w[src_w > 0].sum(dtype=dtype)
@@ -531,7 +599,7 @@ def _window_sources(src, layers, ty, tx, reach, br, source_disk, dtype):
     src_w = src_w * (strength / total)
     for present, target, cond in layers:
         value = _condition_value(target[block], cond.comparison)
-        here = present[r0:r1, c0:c1]
+        here = present[rows, cols]
         if not np.isfinite(value):
             src_w[:] = 0.0
         elif cond.comparison == "within":

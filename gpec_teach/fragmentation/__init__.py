@@ -11,7 +11,9 @@ landscape metrics of FRAGSTATS (McGarigal & Marks 1995) at three levels:
   and splitting index (SPLIT) (:func:`class_metrics`);
 - **landscape**: the same over all patches of all classes (:func:`landscape_metrics`).
 
-:func:`compare_epochs` puts several dates side by side as a tidy table of changes.
+:func:`compare_epochs` puts several dates side by side as a tidy table of changes;
+:func:`moving_window` maps habitat share and effective mesh size in a circular
+window around every cell (FRAGSTATS' moving window).
 
 Conventions (defaults reproduce FRAGSTATS 2.0, checked against its output for the
 ``landscape`` raster of landscapemetrics, see ``tests/test_reference_fragstats.py``):
@@ -64,6 +66,7 @@ from .metrics import (
     mesh_from_areas,
 )
 from .patches import label_patches, patch_table, patches_to_polygons
+from .window import moving_window
 
 __all__ = [
     "CLASS_METRICS",
@@ -75,4 +78,5 @@ __all__ = [
     "landscape_metrics",
     "compare_epochs",
     "mesh_from_areas",
+    "moving_window",
 ]
