@@ -152,7 +152,7 @@ def _all_pas():
 
 @cache
 def _stone_run(distance_km: float = STONE_DISTANCE_KM, with_stone: bool = True):
-    """Cazunda's ProtConn result (2020) with or without the foreign stepping stone."""
+    """Return Cazunda's ProtConn result (2020) with or without the foreign stepping stone."""
     pas = _all_pas()
     if not with_stone:
         pas = pas[pas["ORIG_NAME"] != STONE_NAME]
@@ -162,19 +162,19 @@ def _stone_run(distance_km: float = STONE_DISTANCE_KM, with_stone: bool = True):
 
 
 def _stone_loss(distance_km: float = STONE_DISTANCE_KM) -> float:
-    """Percentage points of Cazunda's ProtConn lost without Tevra Vale."""
+    """Return the percentage points of Cazunda's ProtConn lost without Tevra Vale."""
     return float(_stone_run(distance_km).ProtConn - _stone_run(distance_km, False).ProtConn)
 
 
 def _stone_trans(distance_km: float = STONE_DISTANCE_KM, unit: str = "points") -> float:
-    """Cazunda's ProtConn_Trans, in percentage points of the country or in % of ProtConn."""
+    """Return Cazunda's ProtConn_Trans, in percentage points of the country or % of ProtConn."""
     result = _stone_run(distance_km)
     share = float(result.ProtConn_Trans)
     return share * float(result.ProtConn) / 100.0 if unit == "points" else share
 
 
 def _stone_relative_loss(distance_km: float = STONE_DISTANCE_KM) -> float:
-    """The loss as a relative change of ProtConn, in percent."""
+    """Return the loss as a relative change of ProtConn, in percent."""
     return 100.0 * _stone_loss(distance_km) / float(_stone_run(distance_km, False).ProtConn)
 
 
