@@ -297,7 +297,7 @@ def check(exercise_id: str, answer) -> Feedback:
     --------
     >>> check("00.2", 19)
     Exercise 00.2 (correct): Right: every polygon record except the one proposed area is designated.
-    >>> check("00.2", 1800)
+    >>> check("00.2", 1900)
     Exercise 00.2 (not yet): Your number is off by a factor of 100: this looks like a percentage where a fraction (0-1) was asked, or ha where km2 was asked.
     """
     exercise = _lookup(exercise_id)
