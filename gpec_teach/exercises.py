@@ -167,7 +167,7 @@ def answer_key(notebook: int):
     Examples
     --------
     >>> answer_key(0)[["exercise", "answer"]].head(2).to_dict("records")
-    [{'exercise': '00.2', 'answer': '18'}, {'exercise': '00.3', 'answer': '6.25'}]
+    [{'exercise': '00.2', 'answer': '19'}, {'exercise': '00.3', 'answer': '6.25'}]
     """
     import pandas as pd
 
@@ -300,9 +300,9 @@ def check(exercise_id: str, answer) -> Feedback:
 
     Examples
     --------
-    >>> check("00.2", 18)
+    >>> check("00.2", 19)
     Exercise 00.2 (correct): Right: every polygon record except the one proposed area is designated.
-    >>> check("00.2", 1800)
+    >>> check("00.2", 1900)
     Exercise 00.2 (not yet): Your number is off by a factor of 100: this looks like a percentage where a fraction (0-1) was asked, or ha where km2 was asked.
     """
     exercise = _lookup(exercise_id)

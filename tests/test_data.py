@@ -19,9 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from rasterio import features
 from scipy import ndimage
 
 from gpec_teach import data, movement
+from gpec_teach.protconn import protconn
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -283,6 +285,52 @@ def test_protected_areas_have_wdpa_fields_and_history():
     assert rel.max() < 0.2
     points = data.load("protected_area_points")
     assert len(points) >= 1 and (points["REP_AREA"] > 0).all()
+
+
+def test_foreign_area_is_a_stepping_stone_between_two_cazunda_areas():
+    """Release 1.1.0: Tevra Vale (Belmora) lies on the best path between two Cazunda PAs.
+
+    By hand, at a median dispersal distance of 10 km: Miradel Woods and Sanvo Hills are
+    about 18.6 km apart, p = 0.5 ** 1.86 = 0.28; through Tevra Vale (12.5 km to Miradel,
+    touching Sanvo, free inside) p* = 0.5 ** 1.25 = 0.42. So Cazunda's ProtConn has a
+    transboundary fraction and falls when the foreign area is removed.
+    """
+    pas = data.load("protected_areas")
+    stone = pas[pas["ORIG_NAME"] == "Tevra Vale"]
+    assert len(stone) == 1
+    row = stone.iloc[0]
+    assert (row["ISO3"], row["STATUS"], row["STATUS_YR"]) == ("XBE", "Designated", 2020)
+    # the same WDPA attributes as every other record, filled in
+    others = pas[pas["ORIG_NAME"] != "Tevra Vale"]
+    filled = [c for c in pas.columns if c != "geometry" and others[c].notna().all()]
+    assert stone[filled].notna().all(axis=None)
+    assert row["WDPAID"] == pas["WDPAID"].max() == 555500021  # the older ids did not move
+    countries = data.load("countries").set_index("ISO3")
+    assert row.geometry.intersection(countries.geometry["XCA"]).area < 1.0  # m², no sliver
+    geom = pas.set_index("ORIG_NAME").geometry
+    miradel, sanvo = geom["Miradel Woods"], geom["Sanvo Hills"]
+    direct = miradel.distance(sanvo) / 1e3
+    via = (row.geometry.distance(miradel) + row.geometry.distance(sanvo)) / 1e3
+    assert via < direct - 5, (via, direct)
+    assert 0.5 ** (via / 10) > 1.4 * 0.5 ** (direct / 10)
+
+    points = data.load("protected_area_points")
+    every = pd.concat([pas, points], ignore_index=True)
+    without = every[every["ORIG_NAME"] != "Tevra Vale"]
+    cazunda = countries.loc[["XCA"]].reset_index()
+    with_stone = protconn(every, cazunda, year=2020, dispersal_distance_km=10)
+    no_stone = protconn(without, cazunda, year=2020, dispersal_distance_km=10)
+    alone = protconn(every, cazunda, year=2020, dispersal_distance_km=10, transboundary=False)
+    assert with_stone.ProtConn_Trans > 3.0  # % of ProtConn: the flux through foreign PAs
+    assert with_stone.ProtConn - no_stone.ProtConn > 0.1  # percentage points lost without it
+    assert with_stone.Prot == pytest.approx(no_stone.Prot)  # its area is not Cazunda's
+    assert alone.ProtConn == pytest.approx(no_stone.ProtConn, abs=0.01)
+    # designated in 2020, after the 2020 map: it did not stop farmland of any epoch
+    lc = data.load("landcover", year=2020)
+    inside = features.rasterize(
+        [row.geometry], out_shape=lc.shape, transform=lc.rio.transform(), fill=0
+    ).astype(bool)
+    assert (lc.values[inside] == 6).mean() > 0.5
 
 
 @pytest.fixture(scope="module")

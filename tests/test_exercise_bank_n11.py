@@ -9,6 +9,7 @@ from gpec_teach import data
 from gpec_teach.exercise_bank import n11
 from gpec_teach.exercises import check
 from gpec_teach.least_cost import corridor_mask
+from gpec_teach.protconn import protconn
 
 
 def test_11_1_expected_is_a_share_of_the_north_corridor():
@@ -83,3 +84,37 @@ def test_11_3_busiest_border():
         assert "groupby" in feedback.message
     flipped = "-".join(best.split("-")[::-1])
     assert "same order" in check("11.3", flipped).message
+
+
+def test_11_4_expected_is_the_loss_without_the_foreign_stepping_stone():
+    # Independent path: drop every foreign PA (transboundary=False) instead of one record;
+    # Tevra Vale is the only foreign PA on a best path, so the two agree.
+    countries = data.load("countries")
+    cazunda = countries[countries["ISO3"] == "XCA"]
+    pas = n11._all_pas()
+    with_all = protconn(pas, cazunda, year=2020, dispersal_distance_km=100)
+    alone = protconn(pas, cazunda, year=2020, dispersal_distance_km=100, transboundary=False)
+    expected = n11._stone_loss()
+    assert math.isclose(expected, with_all.ProtConn - alone.ProtConn, abs_tol=1e-3)
+    assert 0 < expected < n11._stone_loss(10.0)  # a long disperser loses less ...
+    assert n11._stone_trans(100.0) > n11._stone_trans(10.0)  # ... though Trans is larger
+    assert expected < n11._stone_trans()  # the loss is not the flux through the stone
+    assert check("11.4", expected).correct
+    assert check("11.4", round(expected, 2)).correct
+
+
+@pytest.mark.parametrize(
+    ("wrong", "hint"),
+    [
+        (lambda: -n11._stone_loss(), "wrong sign"),
+        (lambda: n11._stone_loss(10.0), "loss at 10 km"),
+        (lambda: n11._stone_trans(), "flux through foreign PAs"),
+        (lambda: n11._stone_trans(unit="percent"), "percent of ProtConn"),
+        (n11._stone_relative_loss, "relative change"),
+        (lambda: n11._stone_run().ProtConn, "ProtConn itself"),
+    ],
+)
+def test_11_4_typical_mistakes_get_their_hint(wrong, hint):
+    feedback = check("11.4", wrong())
+    assert not feedback.correct
+    assert hint in feedback.message

@@ -261,6 +261,8 @@ def _section_land_cover_classes(class_rows, field_sections, layers, pa_rows) -> 
         "into the neighbour, and the two halves of a transboundary pair overlap slightly, as "
         "happens when national datasets are put together.",
         "",
+        _stepping_stone_paragraph(layers["protected_areas"]),
+        "",
         _table(
             ["WDPAID", "name", "ISO3", "designation", "IUCN", "status", "year", "GIS km²"], pa_rows
         ),
@@ -293,6 +295,29 @@ def _section_land_cover_classes(class_rows, field_sections, layers, pa_rows) -> 
         "rate); use the camera-days as effort.",
         "",
     ]
+
+
+def _stepping_stone_paragraph(pas) -> str:
+    """What the transboundary stepping stone of release 1.1 is and where it lies (gaps in km)."""
+    geom = pas.set_index("ORIG_NAME").geometry
+    stone, miradel, sanvo = geom["Tevra Vale"], geom["Miradel Woods"], geom["Sanvo Hills"]
+    d_sanvo = stone.distance(sanvo) / 1e3
+    near_sanvo = (
+        "touches Sanvo Hills" if d_sanvo == 0 else f"lies {d_sanvo:.1f} km from Sanvo Hills"
+    )
+    return (
+        "**A transboundary stepping stone (release 1.1.0).** Tevra Vale Protected Landscape "
+        f"(Belmora, 2020, {stone.area / 1e6:.1f} km²) runs along the Belmora side of the "
+        "Cazunda border, between two Cazunda areas: it lies "
+        f"{stone.distance(miradel) / 1e3:.1f} km from Miradel Woods and {near_sanvo}, two areas "
+        f"{miradel.distance(sanvo) / 1e3:.1f} km apart (edge to edge). For Cazunda it is a "
+        "foreign protected area on the best path between its own, so Cazunda's ProtConn has a "
+        "transboundary fraction (ProtConn[Trans]) and falls a little without it; for Belmora "
+        "it is one of its own areas. It was designated in 2020, after the 2020 land cover "
+        "was mapped: the fields inside it are still cropland (an IUCN category V landscape). "
+        "It is new in release 1.1.0; every other layer and value is that of release 1.0.0 "
+        "(only the `VERSION` tag of the rasters changed)."
+    )
 
 
 def _section_gps_tracks(animal_rows, counts, errs) -> list[str]:
@@ -336,9 +361,11 @@ def _section_gps_tracks(animal_rows, counts, errs) -> list[str]:
         "to the minimum mapping unit.",
         "6. Towns snapped to low gentle land; roads routed between them by least cost over slope "
         "and elevation (scikit-image `MCP_Geometric`), smoothed.",
-        "7. Protected areas: blobs around designed centres, cut by coastlines and borders.",
+        "7. Protected areas: blobs around designed centres, cut by coastlines and borders; the "
+        "stepping stone of release 1.1.0 is a band of blobs along the Belmora-Cazunda border, "
+        "drawn after all the others so that their shapes did not move.",
         "8. Epochs: a farmland pressure (flat plains, near towns and roads, noise; low inside the two "
-        "habitat links and nil in protected areas in force) converted to cropland up to a target "
+        "habitat links and nil in protected areas designated before the epoch's year) converted to cropland up to a target "
         "share of the natural land (27 %, 33 %, 38 %), monotone over time; towns grow with population; "
         "trunk and primary roads open by then are drawn as built-up; then the MMU again.",
         "9. Tracks: least-cost migration routes over the 2020 land cover (500 m), positions along "

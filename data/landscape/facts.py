@@ -19,7 +19,7 @@ FICTIONAL_NOTE = (
 )
 
 
-VERSION = "1.0.0"
+VERSION = "1.1.0"
 
 
 EPSG = 9191  # WGS 84 / NIWA Albers: Albers equal-area for the SW Pacific Ocean, metres

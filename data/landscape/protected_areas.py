@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import numpy as np
 import shapely
 from scipy import ndimage
 from shapely.geometry import Point
@@ -207,6 +208,23 @@ PROTECTED_AREAS = [
 PROPOSED = {"Northern Link"}
 
 
+# Release 1.1: a Belmora area along the Cazunda border, designated in 2020, that lies between
+# two Cazunda areas (Miradel Woods and Sanvo Hills): a transboundary stepping stone for
+# Cazunda's ProtConn. name, country, designation, IUCN, designation type, status year,
+# spine of the band (km), radius of its discs (km), governance
+STEPPING_STONE = (
+    "Tevra Vale",
+    "XBE",
+    "Protected Landscape",
+    "V",
+    "National",
+    2020,
+    [(77.0, 54.6), (83.0, 51.6), (89.0, 49.0), (95.0, 47.9)],
+    1.2,
+    "Collaborative governance",
+)
+
+
 # a small area reported only as a point with its reported area (as WDPA point records)
 PA_POINTS = [("Kestrel Cliffs", "XBE", "Natural Monument", "III", 1990, (82, 88), 1.2)]
 
@@ -239,32 +257,20 @@ def build_protected_areas(rng, country_polys, countries_r):
 
             d = pick(desig)
             label = name if len(isos) == 1 else f"{name} ({COUNTRY_NAMES[iso]})"
-            gis_km2 = geom.area / 1e6
             rows.append(
-                {
-                    "WDPAID": wdpaid,
-                    "WDPA_PID": str(wdpaid),
-                    "PA_DEF": "1",
-                    "NAME": f"{label} {d}" if d not in label else label,
-                    "ORIG_NAME": label,
-                    "DESIG": d,
-                    "DESIG_ENG": d,
-                    "DESIG_TYPE": dtype,
-                    "IUCN_CAT": pick(iucn),
-                    "MARINE": "0",
-                    "REP_M_AREA": 0.0,
-                    "GIS_M_AREA": 0.0,
-                    "REP_AREA": round(gis_km2 * float(rng.normal(1.0, 0.04)), 2),
-                    "GIS_AREA": round(gis_km2, 4),
-                    "STATUS": "Proposed" if name in PROPOSED else "Designated",
-                    "STATUS_YR": int(pick(years)),
-                    "GOV_TYPE": gov,
-                    "ISO3": iso,
-                    "PARENT_ISO3": iso,
-                    "geometry": shapely.MultiPolygon(
-                        [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon"]
-                    ),
-                }
+                _wdpa_row(
+                    rng,
+                    wdpaid,
+                    label,
+                    d,
+                    dtype,
+                    pick(iucn),
+                    "Proposed" if name in PROPOSED else "Designated",
+                    int(pick(years)),
+                    gov,
+                    iso,
+                    geom,
+                )
             )
             wdpaid += 1
     points = []
@@ -289,14 +295,71 @@ def build_protected_areas(rng, country_polys, countries_r):
             }
         )
         wdpaid += 1
+    # release 1.1: drawn after every other area, so their shapes and numbers do not move
+    rows.append(_stepping_stone_row(rng, wdpaid, country_polys))
     return gpd.GeoDataFrame(rows, crs=EPSG), gpd.GeoDataFrame(points, crs=EPSG)
 
 
+def _wdpa_row(rng, wdpaid, label, desig, dtype, iucn, status, year, gov, iso, geom):
+    """One WDPA-like polygon record; its reported area differs at random by a few per cent."""
+    gis_km2 = geom.area / 1e6
+    return {
+        "WDPAID": wdpaid,
+        "WDPA_PID": str(wdpaid),
+        "PA_DEF": "1",
+        "NAME": f"{label} {desig}" if desig not in label else label,
+        "ORIG_NAME": label,
+        "DESIG": desig,
+        "DESIG_ENG": desig,
+        "DESIG_TYPE": dtype,
+        "IUCN_CAT": iucn,
+        "MARINE": "0",
+        "REP_M_AREA": 0.0,
+        "GIS_M_AREA": 0.0,
+        "REP_AREA": round(gis_km2 * float(rng.normal(1.0, 0.04)), 2),
+        "GIS_AREA": round(gis_km2, 4),
+        "STATUS": status,
+        "STATUS_YR": year,
+        "GOV_TYPE": gov,
+        "ISO3": iso,
+        "PARENT_ISO3": iso,
+        "geometry": shapely.MultiPolygon(
+            [g for g in getattr(geom, "geoms", [geom]) if g.geom_type == "Polygon"]
+        ),
+    }
+
+
+def _stepping_stone_row(rng, wdpaid, country_polys):
+    """The transboundary stepping stone of release 1.1 (a Belmora area on the Cazunda border).
+
+    A band of noisy discs along a spine just north of the border, cut by Belmora's
+    polygon, so that it runs along the border from the gap north of Miradel Woods to
+    Sanvo Hills: for Cazunda it is a foreign PA between two of its own.
+    """
+    name, iso, desig, iucn, dtype, year, spine, radius, gov = STEPPING_STONE
+    line = shapely.LineString(spine)
+    steps = np.linspace(0.0, line.length, int(np.ceil(line.length / radius)) + 1)
+    centres = [line.interpolate(s) for s in steps]
+    blob = shapely.union_all(
+        [noisy_disc(rng, c.x, c.y, radius, wobble=0.15) for c in centres]
+    ).buffer(0)
+    # cut by Belmora and kept off the neighbours' (separately simplified) polygons, so that no
+    # sliver of it counts as Cazunda's own protected land
+    neighbours = shapely.union_all([g for i, g in country_polys.items() if i != iso])
+    geom = shapely.make_valid(blob.intersection(country_polys[iso]).difference(neighbours))
+    geom = shapely.union_all([g for g in getattr(geom, "geoms", [geom]) if g.area > 1e4])
+    return _wdpa_row(rng, wdpaid, name, desig, dtype, iucn, "Designated", year, gov, iso, geom)
+
+
 def protection_mask(pas, year):
-    """Cells of areas in force in a year that stop farmland spreading (not MAB zones)."""
+    """Cells of areas in force before an epoch's year that stop farmland spreading.
+
+    An area designated in the epoch's year itself (Tevra Vale, 2020) came too late to stop
+    the farmland mapped that year. UNESCO-MAB zones never stop it.
+    """
     keep = pas[
         (pas["STATUS"] == "Designated")
-        & (pas["STATUS_YR"] <= year)
+        & (pas["STATUS_YR"] < year)
         & (pas["DESIG_ENG"] != "UNESCO-MAB Biosphere Reserve")
     ]
     return rasterize(list(keep.geometry)).astype(bool)

@@ -2,8 +2,9 @@
 
 The resistance surface (notebook 04's expert table and roads, 250 m), the cores (three
 protected areas), the country grid, the corridors, the current and the cleaned GPS fixes
-are rebuilt exactly as in the notebook, so every expected answer is computed with
-``gpec_teach``, not typed in. Keep the constants below in step with
+are rebuilt exactly as in the notebook, and so is Cazunda's ProtConn with and without
+Belmora's Tevra Vale (the transboundary stepping stone of the data release 1.1.0), so
+every expected answer is computed with ``gpec_teach``, not typed in. Keep the constants below in step with
 ``notebooks/11_transboundary_corridors.ipynb``.
 """
 
@@ -19,6 +20,7 @@ from ..circuit import pairwise_resistance
 from ..exercises import Exercise, register
 from ..least_cost import corridor_mask, least_cost_corridor
 from ..movement import clean_fixes, read_fixes
+from ..protconn import protconn
 from ..resistance import burn_lines, reclassify
 
 RESOLUTION = 250
@@ -35,6 +37,7 @@ LINKS = {"north": (1, 2), "south": (1, 3)}
 CUTOFF = 10_000.0
 MAX_SPEED_KMH = 3.0
 BORDERS = {"XAR-XBE": (1, 2), "XAR-XCA": (1, 3), "XBE-XCA": (2, 3)}
+STONE_COUNTRY, STONE_NAME, STONE_YEAR, STONE_DISTANCE_KM = "XCA", "Tevra Vale", 2020, 100.0
 
 
 @lru_cache(maxsize=1)
@@ -136,9 +139,56 @@ def _busiest_border() -> str:
     return max(totals, key=totals.get)
 
 
+@lru_cache(maxsize=1)
+def _all_pas():
+    """Return the PA polygons and the point record in one table, as ``all_pas`` in the notebook."""
+    import geopandas as gpd
+    import pandas as pd
+
+    polygons = data.load("protected_areas")
+    points = data.load("protected_area_points")
+    return gpd.GeoDataFrame(pd.concat([polygons, points], ignore_index=True), crs=polygons.crs)
+
+
+@cache
+def _stone_run(distance_km: float = STONE_DISTANCE_KM, with_stone: bool = True):
+    """Return Cazunda's ProtConn result (2020) with or without the foreign stepping stone."""
+    pas = _all_pas()
+    if not with_stone:
+        pas = pas[pas["ORIG_NAME"] != STONE_NAME]
+    countries = data.load("countries")
+    region = countries[countries["ISO3"] == STONE_COUNTRY]
+    return protconn(pas, region, year=STONE_YEAR, dispersal_distance_km=distance_km)
+
+
+def _stone_loss(distance_km: float = STONE_DISTANCE_KM) -> float:
+    """Return the percentage points of Cazunda's ProtConn lost without Tevra Vale."""
+    return float(_stone_run(distance_km).ProtConn - _stone_run(distance_km, False).ProtConn)
+
+
+def _stone_trans(distance_km: float = STONE_DISTANCE_KM, unit: str = "points") -> float:
+    """Return Cazunda's ProtConn_Trans, in percentage points of the country or % of ProtConn."""
+    result = _stone_run(distance_km)
+    share = float(result.ProtConn_Trans)
+    return share * float(result.ProtConn) / 100.0 if unit == "points" else share
+
+
+def _stone_relative_loss(distance_km: float = STONE_DISTANCE_KM) -> float:
+    """Return the loss as a relative change of ProtConn, in percent."""
+    return 100.0 * _stone_loss(distance_km) / float(_stone_run(distance_km, False).ProtConn)
+
+
 def _close(a, b, rtol: float = 2e-3) -> bool:
     try:
         return math.isclose(float(a), float(b), rel_tol=rtol)
+    except (TypeError, ValueError):
+        return False
+
+
+def _close_abs(a, b, atol: float = 0.005) -> bool:
+    """Equal to two decimals (the answers of 11.4 are small numbers of percentage points)."""
+    try:
+        return math.isclose(float(a), float(b), rel_tol=0.0, abs_tol=atol)
     except (TypeError, ValueError):
         return False
 
@@ -236,6 +286,52 @@ register(
                 ),
                 "Write the border as in the table, with the codes in the same order "
                 "(for example 'XAR-XBE').",
+            ),
+        ],
+    )
+)
+
+register(
+    Exercise(
+        "11.4",
+        "number",
+        _stone_loss,
+        unit="percentage points",
+        rtol=0.0,
+        atol=0.005,
+        explanation=(
+            "Cazunda would lose this much without Belmora's Tevra Vale for a species that "
+            "disperses 100 km: less than at 10 km, although Trans is larger, because the "
+            "direct gaps cost such a species little."
+        ),
+        hints=[
+            (
+                lambda a, e: _close_abs(a, -e),
+                "Right size, wrong sign: ProtConn with Tevra Vale minus ProtConn without it.",
+            ),
+            (
+                lambda a, e: _close_abs(a, _stone_loss(10.0)),
+                "That is the loss at 10 km, the worked example: use dispersal_distance_km=100.",
+            ),
+            (
+                lambda a, e: _close_abs(a, _stone_trans()),
+                "That is the flux through foreign PAs (Trans in percentage points), not what "
+                "Cazunda would lose: compute ProtConn again without Tevra Vale and subtract.",
+            ),
+            (
+                lambda a, e: _close_abs(a, _stone_trans(unit="percent")),
+                "That is ProtConn_Trans, a percent of ProtConn and a flux, not a loss: "
+                "compute ProtConn without Tevra Vale and subtract.",
+            ),
+            (
+                lambda a, e: _close_abs(a, _stone_relative_loss()),
+                "That is the relative change in percent. Percentage points are the plain "
+                "difference: ProtConn with Tevra Vale minus ProtConn without it.",
+            ),
+            (
+                lambda a, e: a > 5,
+                "That looks like ProtConn itself, not the loss: subtract the value without "
+                "Tevra Vale.",
             ),
         ],
     )

@@ -104,7 +104,7 @@ register(
         rtol=5e-3,
         explanation=(
             "Belmora's ProtConn (10 km) rose by this many percentage points between 2010 and "
-            "2020; the relative rise is about 80 %. Say which of the two you report."
+            "2020; the relative rise is about 94 %. Say which of the two you report."
         ),
         hints=[
             (
@@ -150,7 +150,7 @@ register(
         "category",
         _largest_relative_change,
         explanation=(
-            "coverage more than doubled (Prot about +115 %), ProtConn rose by about 81 % and "
+            "coverage more than doubled (Prot about +147 %), ProtConn rose by about 94 % and "
             "MESH fell by about 31 %. Relative changes have no unit, so they can be compared."
         ),
         hints=[
