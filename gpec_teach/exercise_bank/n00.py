@@ -264,7 +264,7 @@ register(
         "number",
         country_area,
         unit="km2",
-        explanation="four designated records in Belmora; the proposed Northern Link is left out.",
+        explanation="the designated records of Belmora only; the proposed Northern Link is left out.",
         hints=[
             (
                 _is(lambda: country_area(designated_only=False)),
