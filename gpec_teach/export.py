@@ -144,11 +144,11 @@ def _check_style(style, kinds) -> dict | None:
             f"key. Got {describe(style)}."
         )
     check_choice("style['kind']", style["kind"], kinds)
-    unknown = set(style) - {"kind", "band", "column", "classes", "colormap"}
+    unknown = set(style) - {"kind", "band", "column", "classes", "colormap", "stretch", "exclude"}
     if unknown:
         raise ValueError(
-            f"style has unknown option(s) {sorted(unknown)}: use kind, band, column, classes "
-            "or colormap."
+            f"style has unknown option(s) {sorted(unknown)}: use kind, band, column, classes, "
+            "colormap, stretch or exclude."
         )
     return dict(style)
 

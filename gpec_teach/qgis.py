@@ -118,8 +118,14 @@ def _class_entries(classes) -> list[tuple[float | str, str, str]]:
 
 
 # --------------------------------------------------------------------------- rasters
-def _raster_minmax(data) -> tuple[float, float, float | None]:
-    """Minimum, maximum and nodata of a raster (DataArray or GeoTIFF path)."""
+def _raster_minmax(data, stretch=None, exclude=None) -> tuple[float, float, float | None]:
+    """Return the ends of the colour ramp and the nodata of a raster (DataArray or GeoTIFF).
+
+    With *stretch* ``(lower, upper)`` in percent, the ends are those percentiles of the
+    valid cells (QGIS's "cumulative count cut"); without, the minimum and the maximum.
+    Cells where *exclude* is true (for example the cores of a current map, whose current
+    would saturate the ramp) are left out of the statistics, not out of the map.
+    """
     if isinstance(data, str | os.PathLike):
         import rasterio
 
@@ -131,13 +137,45 @@ def _raster_minmax(data) -> tuple[float, float, float | None]:
         nodata = getattr(getattr(data, "rio", None), "nodata", None)
         if nodata is not None and not np.isnan(nodata):
             values = np.where(values == nodata, np.nan, values)
-    finite = values[np.isfinite(values)]
+    keep = np.isfinite(values)
+    if exclude is not None:
+        exclude = np.asarray(exclude, dtype=bool)
+        if exclude.shape != values.shape:
+            raise ValueError(
+                f"exclude must have the raster's shape {values.shape}. Got {exclude.shape}."
+            )
+        keep &= ~exclude
+    finite = values[keep]
     if finite.size == 0:
         raise ValueError("data has no valid cell: cannot stretch a colour ramp over it.")
-    return float(finite.min()), float(finite.max()), nodata
+    if stretch is None:
+        return float(finite.min()), float(finite.max()), nodata
+    lo, hi = np.percentile(finite, stretch)
+    if hi <= lo:  # a nearly constant raster: fall back to its range
+        lo, hi = finite.min(), finite.max()
+    return float(lo), float(hi), nodata
 
 
-def _raster_pipe(kind, *, data, band, classes, colormap, nodata) -> list[ET.Element]:
+def _check_stretch(stretch):
+    if stretch is None:
+        return None
+    ok = (
+        isinstance(stretch, tuple | list)
+        and len(stretch) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in stretch)
+        and 0 <= stretch[0] < stretch[1] <= 100
+    )
+    if not ok:
+        raise ValueError(
+            "stretch must be None (minimum to maximum) or two percentiles (lower, upper) with "
+            f"0 <= lower < upper <= 100, for example (2, 98). Got stretch={stretch!r}."
+        )
+    return (float(stretch[0]), float(stretch[1]))
+
+
+def _raster_pipe(
+    kind, *, data, band, classes, colormap, nodata, stretch=None, exclude=None
+) -> list[ET.Element]:
     pipe = ET.Element("pipe")
     ET.SubElement(
         ET.SubElement(pipe, "provider"),
@@ -163,12 +201,16 @@ def _raster_pipe(kind, *, data, band, classes, colormap, nodata) -> list[ET.Elem
             pixels, "pixelListEntry", min=_num(nodata), max=_num(nodata), percentTransparent="100"
         )
     if kind == "continuous":
-        lo, hi, _ = _raster_minmax(data)
+        lo, hi, _ = _raster_minmax(data, stretch, exclude)
         renderer.set("classificationMin", _num(lo))
         renderer.set("classificationMax", _num(hi))
         origin = ET.SubElement(renderer, "minMaxOrigin")
-        for tag, text in (("limits", "MinMax"), ("extent", "WholeRaster")):
+        limits = "MinMax" if stretch is None else "CumulativeCut"
+        for tag, text in (("limits", limits), ("extent", "WholeRaster")):
             ET.SubElement(origin, tag).text = text
+        if stretch is not None:
+            ET.SubElement(origin, "cumulativeCutLower").text = _num(stretch[0] / 100)
+            ET.SubElement(origin, "cumulativeCutUpper").text = _num(stretch[1] / 100)
         ET.SubElement(origin, "statAccuracy").text = "Exact"
         shader = ET.SubElement(
             ET.SubElement(renderer, "rastershader"),
@@ -319,7 +361,15 @@ def _vector_renderer(kind, *, data, column, classes, colormap) -> list[ET.Elemen
 
 # --------------------------------------------------------------------------- public
 def _style_elements(
-    *, kind: str, data=None, band: int = 1, column=None, classes=None, colormap="viridis"
+    *,
+    kind: str,
+    data=None,
+    band: int = 1,
+    column=None,
+    classes=None,
+    colormap="viridis",
+    stretch=None,
+    exclude=None,
 ) -> list[ET.Element]:
     """Build the XML elements of a style (a raster ``<pipe>`` or a vector ``<renderer-v2>``)."""
     check_choice("kind", kind, RASTER_KINDS + VECTOR_KINDS)
@@ -340,7 +390,14 @@ def _style_elements(
         if data is not None:
             nodata = _raster_minmax(data)[2] if kind == "continuous" else _nodata_of(data)
         return _raster_pipe(
-            kind, data=data, band=band, classes=classes, colormap=colormap, nodata=nodata
+            kind,
+            data=data,
+            band=band,
+            classes=classes,
+            colormap=colormap,
+            nodata=nodata,
+            stretch=_check_stretch(stretch),
+            exclude=exclude,
         )
     import geopandas as gpd
 
@@ -385,6 +442,8 @@ def write_qml(
     column: str | None = None,
     classes: Mapping | None = None,
     colormap: str = "viridis",
+    stretch: tuple[float, float] | None = (2, 98),
+    exclude=None,
 ) -> Path:
     """Write a QGIS 3 layer style (``.qml``) for a raster or a vector layer.
 
@@ -416,6 +475,14 @@ def write_qml(
         without colour get the colour-blind-safe Okabe-Ito palette.
     colormap : str, default "viridis"
         matplotlib colour map of ``"continuous"`` and ``"graduated"`` styles.
+    stretch : (float, float) or None, default (2, 98)
+        ``"continuous"``: the ramp runs between these percentiles of the valid cells,
+        QGIS's own default ("cumulative count cut"), so that a few extreme cells (current
+        next to a core, a cost distance at the far edge) do not leave the rest of the map
+        in one colour. Cells beyond the ends take the end colours. None: minimum to maximum.
+    exclude : array_like of bool, optional
+        ``"continuous"``: cells left out of the statistics of the stretch (not of the
+        map), for example the cores of a current map.
 
     Returns
     -------
@@ -435,7 +502,8 @@ def write_qml(
     >>> import tempfile, numpy as np, xarray as xr
     >>> import xml.etree.ElementTree as ET
     >>> da = xr.DataArray([[0.5, 2.0], [np.nan, 4.0]], dims=("y", "x"))
-    >>> out = write_qml(tempfile.mkdtemp() + "/current.qml", kind="continuous", data=da)
+    >>> out = write_qml(tempfile.mkdtemp() + "/current.qml", kind="continuous", data=da,
+    ...                 stretch=None)
     >>> shader = ET.parse(out).find(".//colorrampshader")
     >>> shader.get("minimumValue"), shader.get("maximumValue"), len(shader.findall("item"))
     ('0.5', '4', 5)
@@ -444,7 +512,14 @@ def write_qml(
     if path.suffix.lower() != ".qml":
         raise ValueError(f"path must end in .qml (a QGIS style). Got path={str(path)!r}.")
     elements = _style_elements(
-        kind=kind, data=data, band=band, column=column, classes=classes, colormap=colormap
+        kind=kind,
+        data=data,
+        band=band,
+        column=column,
+        classes=classes,
+        colormap=colormap,
+        stretch=stretch,
+        exclude=exclude,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(_qml_text(elements), encoding="utf-8")

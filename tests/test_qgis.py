@@ -48,9 +48,11 @@ def polygons():
 
 
 def test_continuous_raster_style_stretches_over_the_data_and_hides_nodata(tmp_path):
-    # min 0.5, max 4 (inf and NaN are not data); five ramp stops 0.5, 1.375, ..., 4
+    # stretch=None: min 0.5, max 4 (inf and NaN are not data); five stops 0.5, 1.375, ..., 4
     path = save_raster(
-        grid([[0.5, np.inf], [np.nan, 4.0]]), tmp_path / "cur.tif", style="continuous"
+        grid([[0.5, np.inf], [np.nan, 4.0]]),
+        tmp_path / "cur.tif",
+        style={"kind": "continuous", "stretch": None},
     )
     root = parse(tmp_path / "cur.qml")
     renderer = root.find("pipe/rasterrenderer")
@@ -62,6 +64,32 @@ def test_continuous_raster_style_stretches_over_the_data_and_hides_nodata(tmp_pa
     assert float(entry.get("min")) == NODATA and entry.get("percentTransparent") == "100"
     with rasterio.open(path) as f:  # the raster itself is still the plain COG
         assert f.nodata == NODATA and f.dtypes[0] == "float32"
+
+
+def test_continuous_style_cuts_at_percentiles_and_leaves_excluded_cells_out(tmp_path):
+    # 0..99 plus one extreme cell of 10,000: the default (2, 98) cut ignores it
+    values = np.append(np.arange(99.0), 10_000.0).reshape(10, 10)
+    save_raster(grid(values), tmp_path / "cur.tif", style="continuous")
+    root = parse(tmp_path / "cur.qml")
+    renderer = root.find("pipe/rasterrenderer")
+    lo, hi = np.percentile(values, [2, 98])
+    assert float(renderer.get("classificationMin")) == pytest.approx(lo)
+    assert float(renderer.get("classificationMax")) == pytest.approx(hi) and hi < 100
+    origin = renderer.find("minMaxOrigin")
+    assert origin.find("limits").text == "CumulativeCut"
+    assert (origin.find("cumulativeCutLower").text, origin.find("cumulativeCutUpper").text) == (
+        "0.02",
+        "0.98",
+    )
+    # excluded cells (say, the cores of a current map) do not enter the statistics
+    core = values >= 50
+    write_qml(tmp_path / "c2.qml", kind="continuous", data=grid(values), exclude=core)
+    shader = parse(tmp_path / "c2.qml").find(".//colorrampshader")
+    assert float(shader.get("maximumValue")) == pytest.approx(np.percentile(values[~core], 98))
+    with pytest.raises(ValueError, match="stretch must be None"):
+        write_qml(tmp_path / "c3.qml", kind="continuous", data=grid(values), stretch=(98, 2))
+    with pytest.raises(ValueError, match="exclude must have the raster's shape"):
+        write_qml(tmp_path / "c4.qml", kind="continuous", data=grid(values), exclude=[True])
 
 
 def test_paletted_raster_style_with_labels_and_colours(tmp_path):

@@ -56,6 +56,18 @@ def _layers(config: Config) -> list:
     return layers
 
 
+def _style_range(qml: Path) -> tuple[float | None, float | None]:
+    """Return the ends of the colour ramp of a raster's QGIS style (None, None without one)."""
+    import xml.etree.ElementTree as ET
+
+    if not qml.is_file():
+        return None, None
+    shader = ET.parse(qml).find(".//colorrampshader")
+    if shader is None:
+        return None, None
+    return float(shader.get("minimumValue")), float(shader.get("maximumValue"))
+
+
 def _figure(path: Path, title: str) -> str:
     import matplotlib
 
@@ -69,9 +81,10 @@ def _figure(path: Path, title: str) -> str:
         bounds = f.bounds
     fig, ax = plt.subplots(figsize=(7, 5))
     extent = (bounds.left, bounds.right, bounds.bottom, bounds.top)
-    finite = values[np.isfinite(values)]
-    vmax = np.quantile(finite, 0.99) if finite.size else None
-    im = ax.imshow(values, extent=extent, cmap="viridis", vmax=vmax, interpolation="nearest")
+    vmin, vmax = _style_range(path.with_suffix(".qml"))  # the map looks as it will in QGIS
+    im = ax.imshow(
+        values, extent=extent, cmap="viridis", vmin=vmin, vmax=vmax, interpolation="nearest"
+    )
     fig.colorbar(im, ax=ax, shrink=0.8)
     ax.set_title(title, fontsize=10)
     ax.set_xlabel("x (m)")

@@ -284,6 +284,10 @@ def circuit(config: Config, log) -> dict:
             )
         return {"files": files, "table": None}
     result = gt.pairwise_resistance(res, polys, id_column=idc, neighbors=opts["neighbors"])
+    # The current inside the cores (focal regions) dwarfs the rest: the colour ramp is
+    # stretched over the cells outside them, so the corridors do not all look alike.
+    in_cores = np.nan_to_num(np.asarray(grid.values, dtype="float64"), nan=0.0) > 0
+    style = {**style, "exclude": in_cores}
     files.append(
         save_raster(result.cumulative_current, out / "current.tif", overwrite=True, style=style)
     )
