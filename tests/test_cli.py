@@ -225,6 +225,12 @@ def errors(tmp_path, capsys, **changes):
             r"fragmentation\.epochs: must map at least two",
         ),
         ({"patches": {"probability": 1.5}}, r"patches\.probability: must be between 0 and 1"),
+        # class 8 (bare) is in the land cover but not in the table: no silent guess
+        (
+            {"resistance": {"table": {1: 100, 2: 20, 3: 5, 4: 1, 5: 3, 6: 40, 7: 100}}},
+            r"resistance\.table: has no resistance for the land-cover class\(es\) \[8\] found "
+            r"in landcover_2020_500m\.tif: add a row",
+        ),
     ],
 )
 def test_configuration_errors_name_the_key_and_the_fix(tmp_path, capsys, changes, message):

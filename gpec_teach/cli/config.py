@@ -335,6 +335,51 @@ def _crs_problems(check: _Checker) -> None:
             )
 
 
+def resistance_table(table) -> dict:
+    """Read the reclassification table as ``{class code: resistance}`` (a dict or a CSV path)."""
+    import numpy as np
+
+    if isinstance(table, Path):
+        import pandas as pd
+
+        frame = pd.read_csv(table)
+        table = dict(zip(frame.iloc[:, 0].astype(int), frame.iloc[:, 1], strict=True))
+    return {int(k): (np.inf if v in ("inf", ".inf") else float(v)) for k, v in table.items()}
+
+
+def _landcover_classes(path: Path) -> set[int]:
+    """Return the class codes of a land-cover GeoTIFF (read block by block, nodata left out)."""
+    import numpy as np
+    import rasterio
+
+    found: set[int] = set()
+    with rasterio.open(path) as f:
+        for _, window in f.block_windows(1):
+            block = f.read(1, window=window, masked=True)
+            found.update(int(v) for v in np.unique(block.compressed()))
+    return found
+
+
+def _class_problems(check: _Checker, values: dict) -> None:
+    """Every land-cover class needs a resistance: a missing one would be a silent guess."""
+    opts = values.get("resistance")
+    landcover = values.get("landcover")
+    if not opts or landcover is None or "landcover" not in check.crs:
+        return
+    try:
+        table = resistance_table(opts["table"])
+    except (ValueError, TypeError, OSError, KeyError) as exc:
+        check.fail("resistance.table", f"cannot be read as class code -> resistance ({exc}).")
+        return
+    missing = sorted(_landcover_classes(Path(landcover)) - set(table))
+    if missing:
+        check.fail(
+            "resistance.table",
+            f"has no resistance for the land-cover class(es) {missing} found in "
+            f"{Path(landcover).name}: add a row for each (.inf for an absolute barrier).",
+        )
+
+
 def _cross_checks(check: _Checker, values: dict) -> None:
     cores = values.get("cores")
     if cores:
@@ -399,6 +444,8 @@ def load_config(path) -> Config:
             values[step] = None
     _crs_problems(check)
     _cross_checks(check, values)
+    if not check.problems:  # reads the whole raster: only once the file is otherwise right
+        _class_problems(check, values)
     steps = [s for s in STEPS if values.get(s) is not None]
     if not steps and not check.problems:
         check.fail("", f"no step to run: add at least one of {', '.join(STEPS)}.")

@@ -17,7 +17,7 @@ import pandas as pd
 import gpec_teach as gt
 
 from ..export import save_raster, save_vector
-from .config import STEPS, Config
+from .config import STEPS, Config, resistance_table
 
 __all__ = ["run_step", "step_key", "is_cached", "RESULTS_GPKG"]
 
@@ -84,14 +84,7 @@ def resistance(config: Config, log) -> dict:
     """Land cover -> resistance (reclassification table), roads burned in optionally."""
     opts = config.section("resistance")
     lc = _landcover(config)
-    table = opts["table"]
-    if isinstance(table, Path):
-        table = pd.read_csv(table)
-        table = dict(
-            zip(table.iloc[:, 0].astype(int), table.iloc[:, 1].astype(float), strict=True)
-        )
-    table = {int(k): (np.inf if v in ("inf", ".inf") else float(v)) for k, v in table.items()}
-    res = gt.reclassify(lc, table)
+    res = gt.reclassify(lc, resistance_table(opts["table"]))
     roads = opts.get("roads")
     if roads:
         import geopandas as gpd
