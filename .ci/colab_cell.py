@@ -135,6 +135,21 @@ def is_setup_cell(cell: dict) -> bool:
     return TAG in cell.get("metadata", {}).get("tags", [])
 
 
+def _same(found: dict, cell: dict) -> bool:
+    """Tell whether *found* is *cell*, executed or not (run counts and timings aside).
+
+    An executed notebook keeps the cell's execution count and nbconvert's timing metadata;
+    the cell must still have the current code and tags, and no output (it prints nothing
+    where the package and the data are present).
+    """
+    return (
+        found.get("cell_type") == cell["cell_type"]
+        and "".join(found.get("source", [])) == "".join(cell["source"])
+        and found.get("metadata", {}).get("tags") == cell["metadata"]["tags"]
+        and not found.get("outputs")
+    )
+
+
 def apply(notebook: dict, cell: dict) -> bool:
     """Make *cell* the first cell of *notebook*, replacing older copies; return True if changed.
 
@@ -144,7 +159,7 @@ def apply(notebook: dict, cell: dict) -> bool:
     (True, False, 2)
     """
     cells = notebook["cells"]
-    if cells and cells[0] == cell and not any(is_setup_cell(c) for c in cells[1:]):
+    if cells and _same(cells[0], cell) and not any(is_setup_cell(c) for c in cells[1:]):
         return False
     notebook["cells"] = [cell] + [c for c in cells if not is_setup_cell(c)]
     return True

@@ -84,7 +84,7 @@ AGENDAS = {
     "five_day": {
         "title": "Five days: the full course",
         "intro": "Every notebook, every episode, the optional Going further ones included.",
-        "items": [f"{n:02d}*" for n in range(17)],
+        "items": [f"{n:02d}*" for n in range(18)],
         "days": 5,
     },
 }

@@ -32,7 +32,7 @@ MODULES = {
     "Module 1: Mapping",
     "Module 2: Corridor design",
     "Module 3: Monitoring",
-    "Going to national scale",
+    "From the course to your country",
 }
 
 
@@ -104,7 +104,7 @@ def test_one_deck_per_module(decks):
         "mapping",
         "corridor_design",
         "monitoring",
-        "going_to_national_scale",
+        "from_the_course_to_your_country",
         "index",
     }
     for caption in MODULES:

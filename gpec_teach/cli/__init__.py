@@ -115,6 +115,14 @@ def _run(config_path: str, only: str | None, force: bool, quiet: bool) -> int:
     return 0
 
 
+def _shown(path: Path) -> str:
+    """Show *path* relative to the working folder when it lies inside it (as typed)."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def main(argv=None) -> int:
     """Run the command line; return the exit code."""
     parser = argparse.ArgumentParser(
@@ -142,7 +150,10 @@ def main(argv=None) -> int:
             return _init(Path(args.path), args.force)
         if args.command == "validate":
             config = load_config(args.config)
-            print(f"{args.config}: OK; steps: {', '.join(config.steps)}; output: {config.output}")
+            print(
+                f"{args.config}: OK; steps: {', '.join(config.steps)}; "
+                f"output: {_shown(config.output)}"
+            )
             return 0
         return _run(args.config, args.only, args.force, args.quiet)
     except ConfigError as exc:
