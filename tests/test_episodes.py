@@ -23,8 +23,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 PENDING = {
     "02_geodata_basics",
     "03_habitat_core_areas",
-    "04_resistance_surfaces",
-    "05_protected_areas",
     "06_movement_data",
     "07_least_cost_corridors",
     "08_circuit_theory",

@@ -125,7 +125,8 @@ register(
         lambda: _coverage("XBE", 2020) - _coverage("XBE", 2010),
         unit="percentage points",
         rtol=5e-3,
-        explanation="two designations (2012 and 2014) more than doubled Belmora's protected share.",
+        explanation="three designations (2012, 2014 and 2020) more than doubled Belmora's "
+        "protected share.",
         hints=[
             (
                 lambda a, e: _close(
