@@ -29,7 +29,6 @@ PENDING = {
     "07_least_cost_corridors",
     "08_circuit_theory",
     "09_graph_connectivity",
-    "10_prioritisation_restoration",
     "11_transboundary_corridors",
     "12_fragmentation_over_time",
     "13_protconn_target3",
