@@ -21,8 +21,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: tests/test_readability.py import it. Remove a notebook when you convert it; a test fails
 #: if a notebook listed here already declares episodes.
 PENDING = {
-    "02_geodata_basics",
-    "03_habitat_core_areas",
     "06_movement_data",
     "07_least_cost_corridors",
     "08_circuit_theory",
