@@ -25,7 +25,6 @@ PENDING = {
     "03_habitat_core_areas",
     "04_resistance_surfaces",
     "05_protected_areas",
-    "06_movement_data",
     "08_circuit_theory",
     "09_graph_connectivity",
     "10_prioritisation_restoration",
