@@ -27,7 +27,6 @@ PENDING = {
     "05_protected_areas",
     "06_movement_data",
     "07_least_cost_corridors",
-    "09_graph_connectivity",
     "10_prioritisation_restoration",
     "11_transboundary_corridors",
     "12_fragmentation_over_time",
