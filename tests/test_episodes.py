@@ -30,7 +30,6 @@ PENDING = {
     "08_circuit_theory",
     "09_graph_connectivity",
     "10_prioritisation_restoration",
-    "11_transboundary_corridors",
     "12_fragmentation_over_time",
     "13_protconn_target3",
     "14_corridor_monitoring",
