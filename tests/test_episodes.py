@@ -31,7 +31,6 @@ PENDING = {
     "09_graph_connectivity",
     "10_prioritisation_restoration",
     "12_fragmentation_over_time",
-    "13_protconn_target3",
     "14_corridor_monitoring",
     "15_reporting",
     "16_national_scale",
