@@ -33,7 +33,6 @@ PENDING = {
     "11_transboundary_corridors",
     "12_fragmentation_over_time",
     "13_protconn_target3",
-    "15_reporting",
     "16_national_scale",
 }
 
