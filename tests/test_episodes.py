@@ -21,8 +21,6 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: tests/test_readability.py import it. Remove a notebook when you convert it; a test fails
 #: if a notebook listed here already declares episodes.
 PENDING = {
-    "14_corridor_monitoring",
-    "15_reporting",
     "16_national_scale",
 }
 
