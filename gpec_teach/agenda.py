@@ -49,7 +49,7 @@ AGENDAS = {
         "intro": (
             "A reading path: the trainer tours each notebook (overview, figures, key points) "
             "in the order of its prerequisites, with two hands-on sessions: building a patch "
-            "graph (episode 01b) and the Target 3 indicator (notebook 13). The welcome and setup "
+            "graph (episode 01b) and the idea of ProtConn for Target 3 (episode 13b). The welcome and setup "
             "episode of notebook 00 (00a) comes first so that the hands-on sessions run; the "
             "rest of the on-ramp is for participants who will go on to the workshop."
         ),
@@ -66,7 +66,7 @@ AGENDAS = {
             "tour:09",
             "tour:12",
             "tour:13",
-            "13",
+            "13b",
             "tour:15",
         ],
         "days": 1,
@@ -74,18 +74,133 @@ AGENDAS = {
     "three_day": {
         "title": "Three days: the core workshop",
         "intro": (
-            "The core episodes of the mapping, corridor and monitoring notebooks; movement "
-            "data (06), transboundary corridors (11) and corridor monitoring (14) are left "
-            "for the full course."
+            "One path through the chain: the data (02-05), corridors and current (07-08), "
+            "patch importance (09), fragmentation and ProtConn (12-13) and the fact sheet (15), "
+            "each notebook's core episodes and its QGIS hand-off, with a few episodes left out "
+            "to fit three days. Participants do the on-ramp (00b-00e, about 2 h 15) before "
+            "day 1; movement data (06), prioritisation (10), transboundary corridors (11) and "
+            "corridor monitoring (14) are for the longer courses."
         ),
-        "items": ["00", "01", "02", "03", "04", "05", "07", "08", "09", "10", "12", "13", "15"],
+        "items": [
+            "00a",
+            "01a",
+            "01b",
+            "02a",
+            "02c",
+            "02f",
+            "03a",
+            "03c",
+            "03f",
+            "04a",
+            "04b",
+            "04f",
+            "05a",
+            "05b",
+            "07b",
+            "07c",
+            "07d",
+            "07f",
+            "08a",
+            "08b",
+            "08c",
+            "08e",
+            "09a",
+            "09b",
+            "09c",
+            "09e",
+            "12a",
+            "12b",
+            "12d",
+            "13a",
+            "13b",
+            "13c",
+            "13e",
+            "15b",
+            "15e",
+        ],
         "days": 3,
     },
     "five_day": {
         "title": "Five days: the full course",
-        "intro": "Every notebook, every episode, the optional Going further ones included.",
-        "items": [f"{n:02d}*" for n in range(18)],
+        "intro": (
+            "Every notebook from 01 to 15, each with its QGIS hand-off; within them, "
+            "seventeen core episodes are left out to fit five days (they are in the seven-day "
+            "course). Participants do the on-ramp (00b-00e) before day 1. The Going further "
+            "episodes and notebooks 16-17 are for self-study after the course."
+        ),
+        "items": [
+            "00a",
+            "01a",
+            "01b",
+            "01c",
+            "02a",
+            "02b",
+            "02c",
+            "02f",
+            "03a",
+            "03b",
+            "03c",
+            "03f",
+            "04a",
+            "04b",
+            "04c",
+            "04f",
+            "05a",
+            "05b",
+            "05d",
+            "05e",
+            "06a",
+            "06b",
+            "06c",
+            "06f",
+            "07a",
+            "07b",
+            "07c",
+            "07d",
+            "07f",
+            "08a",
+            "08b",
+            "08c",
+            "08d",
+            "08e",
+            "09a",
+            "09b",
+            "09c",
+            "09e",
+            "10a",
+            "10b",
+            "10d",
+            "10e",
+            "11a",
+            "11b",
+            "11e",
+            "12a",
+            "12b",
+            "12d",
+            "13a",
+            "13b",
+            "13c",
+            "13d",
+            "13e",
+            "14a",
+            "14b",
+            "14e",
+            "15a",
+            "15b",
+            "15e",
+            "15f",
+        ],
         "days": 5,
+    },
+    "seven_day": {
+        "title": "Seven days: every core episode",
+        "intro": (
+            "The whole course at the pace its content needs: every core episode of notebooks "
+            "01-15 after the welcome, the on-ramp (00b-00e) done before day 1. The Going "
+            "further episodes and notebooks 16-17 remain for self-study."
+        ),
+        "items": ["00a"] + [f"{n:02d}" for n in range(1, 16)],
+        "days": 7,
     },
 }
 

@@ -158,9 +158,28 @@ def test_one_day_is_a_reading_path_with_two_hands_on_sessions(items):
     assert sum(i.startswith("tour:") for i in expanded) >= 5
 
 
-def test_five_days_hold_every_episode(items):
-    expanded = agenda.expand(agenda.AGENDAS["five_day"]["items"], items)
-    assert sorted(expanded) == sorted(i for i in items.index if not i.startswith("tour:"))
+def test_seven_days_hold_every_core_episode_and_the_shorter_courses_are_subsets(items):
+    # Honest times (issue 17): every core episode of 01-15 needs seven days; the five- and
+    # three-day courses are selections of them, in the same order, each notebook's QGIS
+    # hand-off included. The on-ramp 00b-00e is pre-work; optional episodes are self-study.
+    def core(number):
+        return [
+            i
+            for i in items.index
+            if items.loc[i, "number"] == number
+            and not items.loc[i, "optional"]
+            and not i.startswith("tour:")
+        ]
+
+    seven = agenda.expand(agenda.AGENDAS["seven_day"]["items"], items)
+    assert seven == ["00a"] + [i for n in range(1, 16) for i in core(f"{n:02d}")]
+    for name in ("five_day", "three_day"):
+        shorter = agenda.expand(agenda.AGENDAS[name]["items"], items)
+        assert [i for i in seven if i in shorter] == shorter, name
+    five = agenda.expand(agenda.AGENDAS["five_day"]["items"], items)
+    for n in range(1, 16):
+        handoff = core(f"{n:02d}")[-1]
+        assert n < 2 or handoff in five, f"five-day course without the QGIS hand-off {handoff}"
 
 
 def test_prerequisite_check_finds_a_missing_prerequisite(items):
