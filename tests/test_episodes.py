@@ -20,9 +20,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 #: Notebooks not yet restructured into episodes. THE one list: tests/test_curriculum.py and
 #: tests/test_readability.py import it. Remove a notebook when you convert it; a test fails
 #: if a notebook listed here already declares episodes.
-PENDING = {
-    "16_national_scale",
-}
+PENDING: set[str] = set()
 
 CONVERTED = [p for p in NOTEBOOKS if p.stem not in PENDING]
 converted_param = pytest.mark.parametrize("path", CONVERTED, ids=lambda p: p.stem)
