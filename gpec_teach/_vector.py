@@ -422,10 +422,15 @@ def _measure_pairs(geoms, a, b, bounds, pieces, d, max_distance=None) -> None:
         is_a = a[pair] == p
         near_a[pair[is_a]] = best[is_a]
         near_b[pair[~is_a]] = best[~is_a]
-    bound = shapely.distance(lines[near_a], lines[near_b])
-    upper = bound.copy()
+    upper = shapely.distance(lines[near_a], lines[near_b])
+    # box gaps are computed in floating point and can exceed an equal distance by a
+    # rounding error: the bounds get a relative slack, so no closest pair is lost
+    bound = upper * (1.0 + 1e-9)
     if max_distance is not None:  # beyond it a pair is reported as inf: look no farther
         np.minimum(bound, max_distance, out=bound)
+    # two one-piece polygons: that measure is already their distance
+    single = (start[a + 1] - start[a] == 1) & (start[b + 1] - start[b] == 1)
+    bound[single] = -1.0  # no candidate below
 
     side_piece, side_pair, side_is_a = [], [], []
     for k, p in enumerate(polys):
@@ -450,9 +455,9 @@ def _measure_pairs(geoms, a, b, bounds, pieces, d, max_distance=None) -> None:
     # a tighter bound before the exact measures: the closest first vertices of the
     # remaining piece pairs (a distance between two points of the polygons)
     tight = bound.copy()
-    np.minimum.at(tight, k, np.hypot(*(vertex[li] - vertex[ri]).T))
+    np.minimum.at(tight, k, np.hypot(*(vertex[li] - vertex[ri]).T) * (1.0 + 1e-9))
     ok = _pair_gap(box[li], box[ri]) <= tight[k]
     li, ri, k = li[ok], ri[ok], k[ok]
-    best = upper
+    best = upper  # a measured piece pair; the closest one is among those left
     np.minimum.at(best, k, shapely.distance(lines[li], lines[ri]))
     d[a, b] = d[b, a] = best

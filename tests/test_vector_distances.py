@@ -102,3 +102,17 @@ def test_random_stars_holes_and_multipolygons_equal_shapely(seed):
     mask = rows[:, None] | rows[None, :]
     np.testing.assert_array_equal(some[mask], expect[mask])
     assert np.isinf(some[~mask & ~np.eye(len(geoms), dtype=bool)]).all()
+
+
+def test_closest_points_at_box_corners_regression():
+    # a triangle and a polygon of two pieces whose closest points are vertices at the
+    # corners of their boxes, far apart (large coordinates): the box gaps used for
+    # pruning equal the distance up to rounding, and the bounds carry a slack so that
+    # the closest pieces are never pruned (on the real data this once gave inf)
+    tri = Polygon([(-49784.92735408, 2075432.94596428), (-49780.43146196, 2075438.60960933),
+                   (-49786.39267234, 2075436.0)])  # fmt: skip
+    ring = [(-18688.37333144 + 2.0 * k, 2076390.41241001 + 5.0 * k) for k in range(19)]
+    other = Polygon([*ring, (-18600.0, 2076380.0)]).buffer(0)
+    geoms = np.array([tri, other], dtype=object)
+    np.testing.assert_array_equal(edge_distances(geoms), brute_force(geoms))
+    assert np.isfinite(edge_distances(geoms)).all()
