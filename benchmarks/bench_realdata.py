@@ -207,44 +207,39 @@ def main() -> None:
         print(f"\n_realdata: skipped, no real data at {DATA} (set GPEC_REALDATA_DIR)_")
         return
     base = os.environ.get("GPEC_BASELINE_DIR")  # a checkout of the code before the change
-    rows = []
+    print("\n### Real data: before and after (one run, wall time on a shared machine)\n")
+    print("| case | before | after | target |")
+    print("|---|---:|---:|---|", flush=True)
+
+    def row(case, before, after, target=""):
+        print(f"| {case} | {before} | {after} | {target} |", flush=True)
 
     def both(setup, run):
         old = _run("before", "", setup, run, base) if base else None
         return old, _run("after", "", setup, run)
 
+    m_old, m_new = both(setup_million, run_million)
+    row("(d) pairwise, 4 points, 1000 x 1000 cells: peak RSS", _fmt(m_old, "MB"),
+        _fmt(m_new, "MB"), "< 600 MB")  # fmt: skip
+    e_old, e_new = both(setup_polygons, run_edges_new)
+    row("(b) edge distances, 404 polygons, all pairs", _fmt(e_old), _fmt(e_new), "< 5 s")
+    t_old, t_new = both(setup_polygons, run_edges_new_10km)
+    row("(b) same within 10 km", _fmt(t_old), _fmt(t_new))
     pts_old, pts_new = both(setup_foci, run_points)
     reg_old, reg_new = both(setup_foci, run_regions)
-    rows.append(("(a) pairwise, 4 points, 298,320 cells", _fmt(pts_old), _fmt(pts_new), ""))
-    rows.append(("(a) pairwise, 4 polygon regions", _fmt(reg_old), _fmt(reg_new), ""))
+    row("(a) pairwise, 4 points, 298,320 cells", _fmt(pts_old), _fmt(pts_new))
+    row("(a) pairwise, 4 polygon regions", _fmt(reg_old), _fmt(reg_new))
     ratio_old = f"{reg_old.seconds / pts_old.seconds:.2f}" if base else "n/a"
-    ratio_new = f"{reg_new.seconds / pts_new.seconds:.2f}"
-    rows.append(("(a) regions / points", ratio_old, ratio_new, "<= 1.5"))
-    e_old, e_new = both(setup_polygons, run_edges_new)
-    rows.append(("(b) edge distances, 404 polygons, all pairs", _fmt(e_old), _fmt(e_new), "< 5 s"))
-    t_old, t_new = both(setup_polygons, run_edges_new_10km)
-    rows.append(("(b) same within 10 km", _fmt(t_old), _fmt(t_new), ""))
-    loop = _run("loop", "", setup_protconn, run_protconn_loop)
+    row("(a) regions / points", ratio_old, f"{reg_new.seconds / pts_new.seconds:.2f}", "<= 1.5")
     by_region = _run("by_region", "", setup_protconn, run_protconn_by_region)
-    rows.append(
-        (
-            "(c) 404 habitat polygons as PAs, 3 regions: hand-written loop of "
-            "protconn_standard (before) vs protconn_by_region (after)",
-            _fmt(loop),
-            _fmt(by_region),
-            "after < before",
-        )
+    loop = _run("loop", "", setup_protconn, run_protconn_loop)
+    row(
+        "(c) 404 habitat polygons as PAs (5,167 nodes), 3 regions: hand-written loop of "
+        "protconn_standard (before) vs protconn_by_region (after)",
+        _fmt(loop),
+        _fmt(by_region),
+        "after < before",
     )
-    m_old, m_new = both(setup_million, run_million)
-    rows.append(
-        ("(d) pairwise, 4 points, 1000 x 1000 cells: peak RSS", _fmt(m_old, "MB"),
-         _fmt(m_new, "MB"), "< 600 MB")
-    )  # fmt: skip
-    print("\n### Real data: before and after (one run, wall time on a shared machine)\n")
-    print("| case | before | after | target |")
-    print("|---|---:|---:|---|")
-    for case, before, after, target in rows:
-        print(f"| {case} | {before} | {after} | {target} |")
 
 
 if __name__ == "__main__":
