@@ -109,3 +109,32 @@ def test_by_region_without_any_pa_in_a_year():
     )
     assert t.loc[t.year == 1980, "Prot"].tolist() == [0.0, 0.0, 0.0]
     assert np.isclose(t.loc[(t.year == 1992) & (t.region == "west"), "Prot"].iloc[0], 4.0)
+
+
+def test_regions_measured_alone_when_they_share_few_nodes(monkeypatch):
+    # every PA straddles a border: the pieces differ from region to region, so one
+    # matrix over all distinct pieces would hold more pairs than the regions' own;
+    # each region is then measured alone, with the numbers of the loop
+    regions = gpd.GeoDataFrame(
+        {"name": ["west", "east"]},
+        geometry=[box(0, 0, 10_000, 10_000), box(10_500, 0, 20_000, 10_000)],
+        crs=CRS,
+    )  # a 500 m gap between the regions: no piece of one is a piece of the other
+    pas = gpd.GeoDataFrame(
+        geometry=[box(8_000, 1_000, 12_000, 2_000), box(9_000, 5_000, 11_000, 8_000)], crs=CRS
+    )
+    sizes = []
+    real = R.protected_area_distances
+
+    def counting(nodes, **kw):
+        sizes.append(len(nodes))
+        return real(nodes, **kw)
+
+    monkeypatch.setattr(R, "protected_area_distances", counting)
+    fast = gt.protconn_by_region(pas, regions, region_column="name", dispersal_distances_km=[1.0])
+    monkeypatch.setattr(R, "protected_area_distances", real)
+    slow = _loop(pas, regions, [1.0])
+    pd.testing.assert_frame_equal(fast, slow, check_exact=False, rtol=1e-12, atol=1e-12)
+    # west: 2 domestic pieces, 2 transboundary pieces, 1 land part; the same in the east
+    # (10 distinct nodes: 100 pairs in one matrix against 2 x 25)
+    assert sizes == [5, 5]

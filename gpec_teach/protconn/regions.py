@@ -116,7 +116,9 @@ def _prepare_regions(pas, reg, transboundary, buffer_km, opts: _Options) -> list
     geometries of all regions are measured in one call of
     :func:`protected_area_distances` and each region takes its rows: the same
     numbers as :func:`protconn_standard` region by region, each pair measured
-    once instead of once per region.
+    once instead of once per region. When few nodes are shared (region boundaries
+    cutting most PAs), that one matrix would hold more pairs than the regions' own
+    matrices together, and each region is measured alone.
     """
     m = metres_per_unit(reg.crs)
     parts = []
@@ -143,6 +145,14 @@ def _prepare_regions(pas, reg, transboundary, buffer_km, opts: _Options) -> list
                 kinds.append(kind)
             rows.append(index[key])
         rows_of.append(np.asarray(rows, dtype=np.int64))
+    # one matrix over every distinct node pays when regions share most nodes; when the
+    # region boundaries cut most PAs (few shared nodes), the regions' own matrices have
+    # fewer pairs in all, and each region is measured alone (the same numbers)
+    if len(geoms) ** 2 > sum(rows.size**2 for rows in rows_of):
+        return [
+            (nodes, protected_area_distances(nodes, distance_method=opts.distance_method), area)
+            for nodes, area in parts
+        ]
     every = gpd.GeoDataFrame({"kind": kinds}, geometry=geoms, crs=reg.crs)
     d = protected_area_distances(every, distance_method=opts.distance_method)
     return [
