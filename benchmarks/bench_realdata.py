@@ -16,6 +16,10 @@ with a message when absent. Cases:
   (target < 600 MB).
 
 Run: ``.venv/bin/python benchmarks/bench_realdata.py`` (or ``benchmarks/run.py realdata``).
+With ``GPEC_BASELINE_DIR`` set to a checkout of the older code (for example
+``git worktree add /tmp/base <rev>``), each case also runs on it and the table shows
+before and after; without it the "before" column is n/a (except (c), whose "before" is the
+hand-written loop). Every case runs once, each in a fresh process (peak RSS is its own).
 Timings on a shared machine are noisy: compare the ratios within one run.
 """
 
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import os
 import sys
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +35,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _harness import measure, print_table  # noqa: E402
+from _harness import measure  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("GPEC_REALDATA_DIR", ROOT.parent / "shared" / "realdata"))
@@ -173,34 +178,68 @@ def run_million(res):
     return f"solver {out.solver}"
 
 
+def _in_code(code_dir, setup):
+    """Run *setup* with ``gpec_teach`` imported from *code_dir* (the baseline checkout)."""
+    sys.path.insert(0, str(code_dir))
+    import gpec_teach
+
+    if not str(Path(gpec_teach.__file__).resolve()).startswith(str(Path(code_dir).resolve())):
+        raise RuntimeError(f"gpec_teach came from {gpec_teach.__file__}, not {code_dir}")
+    return setup()
+
+
+def _run(label, size, setup, run, code_dir=None):
+    if code_dir is not None:
+        setup = partial(_in_code, code_dir, setup)
+    return measure(label, size, setup, run, repeat=1)
+
+
+def _fmt(r, what="s"):
+    if r is None:
+        return "n/a"
+    if r.note.startswith("error"):
+        return r.note
+    return f"{r.peak_mb:.0f} MB" if what == "MB" else f"{r.seconds:.1f} s"
+
+
 def main() -> None:
     if not DATA.is_dir():
         print(f"\n_realdata: skipped, no real data at {DATA} (set GPEC_REALDATA_DIR)_")
         return
-    a = [
-        measure("(a) pairwise, 4 points", "298,320 cells", setup_foci, run_points, repeat=1),
-        measure("(a) pairwise, 4 polygons", "298,320 cells", setup_foci, run_regions, repeat=1),
-    ]
-    a[1].note += f"; regions / points = {a[1].seconds / a[0].seconds:.2f} (target <= 1.5)"
-    b = [
-        measure("(b) edge distances, old (all pairs)", "404 polygons", setup_polygons,
-                run_edges_old, repeat=1),
-        measure("(b) edge distances, new", "404 polygons", setup_polygons, run_edges_new,
-                repeat=1),
-        measure("(b) within 10 km, old (STRtree)", "404 polygons", setup_polygons,
-                run_edges_old_10km, repeat=1),
-        measure("(b) within 10 km, new", "404 polygons", setup_polygons, run_edges_new_10km,
-                repeat=1),
-    ]  # fmt: skip
-    c = [
-        measure("(c) hand-written loop of protconn_standard", "404 PAs x 3 regions",
-                setup_protconn, run_protconn_loop, repeat=1),
-        measure("(c) protconn_by_region", "404 PAs x 3 regions", setup_protconn,
-                run_protconn_by_region, repeat=1),
-    ]  # fmt: skip
-    c[1].note += f"; by_region / loop = {c[1].seconds / c[0].seconds:.2f} (target < 1)"
-    d = [measure("(d) pairwise, 4 points", "1000 x 1000", setup_million, run_million, repeat=1)]
-    print_table(a + b + c + d, "Real data: current code beside the old path (one run)")
+    base = os.environ.get("GPEC_BASELINE_DIR")  # a checkout of the code before the change
+    print("\n### Real data: before and after (one run, wall time on a shared machine)\n")
+    print("| case | before | after | target |")
+    print("|---|---:|---:|---|", flush=True)
+
+    def row(case, before, after, target=""):
+        print(f"| {case} | {before} | {after} | {target} |", flush=True)
+
+    def both(setup, run):
+        old = _run("before", "", setup, run, base) if base else None
+        return old, _run("after", "", setup, run)
+
+    m_old, m_new = both(setup_million, run_million)
+    row("(d) pairwise, 4 points, 1000 x 1000 cells: peak RSS", _fmt(m_old, "MB"),
+        _fmt(m_new, "MB"), "< 600 MB")  # fmt: skip
+    e_old, e_new = both(setup_polygons, run_edges_new)
+    row("(b) edge distances, 404 polygons, all pairs", _fmt(e_old), _fmt(e_new), "< 5 s")
+    t_old, t_new = both(setup_polygons, run_edges_new_10km)
+    row("(b) same within 10 km", _fmt(t_old), _fmt(t_new))
+    pts_old, pts_new = both(setup_foci, run_points)
+    reg_old, reg_new = both(setup_foci, run_regions)
+    row("(a) pairwise, 4 points, 298,320 cells", _fmt(pts_old), _fmt(pts_new))
+    row("(a) pairwise, 4 polygon regions", _fmt(reg_old), _fmt(reg_new))
+    ratio_old = f"{reg_old.seconds / pts_old.seconds:.2f}" if base else "n/a"
+    row("(a) regions / points", ratio_old, f"{reg_new.seconds / pts_new.seconds:.2f}", "<= 1.5")
+    by_region = _run("by_region", "", setup_protconn, run_protconn_by_region)
+    loop = _run("loop", "", setup_protconn, run_protconn_loop)
+    row(
+        "(c) 404 habitat polygons as PAs (1,247-2,298 nodes per region), 3 regions: loop of "
+        "protconn_standard (before) vs protconn_by_region (after)",
+        _fmt(loop),
+        _fmt(by_region),
+        "after < before",
+    )
 
 
 if __name__ == "__main__":

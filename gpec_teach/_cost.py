@@ -36,12 +36,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import rasterio.features
 import scipy.ndimage as ndi
 from affine import Affine
 from skimage.graph import MCP_Geometric
 
-from ._raster import Grid, is_dataarray, read_raster, unwrap
+from ._raster import Grid, grid_transform, is_dataarray, polygon_cells, read_raster, unwrap
 from ._validation import (
     check_choice,
     check_resistance_values,
@@ -125,13 +124,7 @@ def engine(grid: Grid, neighbors: int):
 
 def transform(grid: Grid) -> Affine:
     """Affine transform of the grid (for arrays: origin top-left at y = rows x cellsize)."""
-    if grid.template is not None and hasattr(grid.template, "rio"):
-        try:
-            return grid.template.rio.transform()
-        except Exception:  # pragma: no cover - DataArray without spatial dims
-            pass
-    s = grid.cellsize
-    return Affine(s, 0.0, 0.0, 0.0, -s, grid.values.shape[0] * s)
+    return grid_transform(grid)
 
 
 def cell_xy(grid: Grid, rows: np.ndarray, cols: np.ndarray):
@@ -185,21 +178,21 @@ def _point_cells(name: str, points, grid: Grid) -> np.ndarray:
 
 
 def rasterize(name: str, geoms, grid: Grid, values) -> np.ndarray:
-    """Burn geometries into an int64 grid (cell centres inside; 0 elsewhere)."""
+    """Burn geometries into an int64 grid (cell centres inside; 0 elsewhere).
+
+    Geometries are burned in order, so where polygons overlap the last one wins
+    (GDAL's replace rule); the cells of each come from :func:`polygon_cells`.
+    """
     if grid.template is None:
         raise TypeError(
             f"{name} holds geometries but resistance is a plain array; pass a georeferenced "
             "DataArray, or give (row, col) cells or a grid."
         )
-    shapes = [(g, int(v)) for g, v in zip(geoms, values, strict=True) if g is not None]
-    return rasterio.features.rasterize(
-        shapes,
-        out_shape=grid.values.shape,
-        transform=transform(grid),
-        fill=0,
-        all_touched=False,
-        dtype="int64",
-    )
+    labels = np.zeros(grid.values.size, dtype=np.int64)
+    kept = [(g, int(v)) for g, v in zip(geoms, values, strict=True) if g is not None]
+    for cells, (_, v) in zip(polygon_cells([g for g, _ in kept], grid), kept, strict=True):
+        labels[cells] = v
+    return labels.reshape(grid.values.shape)
 
 
 def _grid_like(name: str, obj, grid: Grid) -> np.ndarray:

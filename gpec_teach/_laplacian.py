@@ -26,6 +26,9 @@ __all__: list[str] = []
 
 SQRT2 = float(np.sqrt(2.0))
 
+#: Edges per block in :func:`node_currents` (bounds its temporary arrays).
+_EDGE_BLOCK = 1 << 20
+
 # (row offset, column offset, is_diagonal) of the neighbour pairs, each pair once.
 _OFFSETS_4 = ((0, 1, False), (1, 0, False))
 _OFFSETS_8 = _OFFSETS_4 + ((1, 1, True), (1, -1, True))
@@ -75,6 +78,8 @@ def build_edges(
     """
     nrows, ncols = resistance.shape
     finite = np.isfinite(resistance) & (nodemap >= 0)
+    # int32 node indices below 2**31 nodes: half the memory of the two index arrays
+    index = np.int32 if nodemap.max(initial=-1) < 2**31 - 1 else np.int64
     offsets = _OFFSETS_8 if neighbors == 8 else _OFFSETS_4
     parts_i, parts_j, parts_g = [], [], []
     for dr, dc, diagonal in offsets:
@@ -87,8 +92,8 @@ def build_edges(
         ok = finite[r0, c0] & finite[r1, c1]
         if not ok.any():
             continue
-        a = nodemap[r0, c0][ok]
-        b = nodemap[r1, c1][ok]
+        a = nodemap[r0, c0][ok].astype(index)
+        b = nodemap[r1, c1][ok].astype(index)
         ra = resistance[r0, c0][ok]
         rb = resistance[r1, c1][ok]
         with np.errstate(divide="ignore"):  # 0 + 0 only inside one region (dropped)
@@ -103,7 +108,7 @@ def build_edges(
         parts_j.append(b[distinct])
         parts_g.append(g[distinct])
     if not parts_i:
-        empty = np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=index)
         return empty, empty.copy(), np.zeros(0)
     return np.concatenate(parts_i), np.concatenate(parts_j), np.concatenate(parts_g)
 
@@ -179,15 +184,18 @@ def node_currents(
     as in Circuitscape. Injected source currents are not added explicitly: at a
     node that only emits current the outflow already equals the injection.
     """
-    f = edge_currents(i, j, g, v)
-    forward = np.maximum(f, 0.0)
-    backward = np.maximum(-f, 0.0)
-    outflow = np.bincount(i, weights=forward, minlength=n) + np.bincount(
-        j, weights=backward, minlength=n
-    )
-    inflow = np.bincount(j, weights=forward, minlength=n) + np.bincount(
-        i, weights=backward, minlength=n
-    )
+    outflow = np.zeros(n)
+    inflow = np.zeros(n)
+    # blocks of edges bound the temporaries (a million-cell grid has 4 million edges)
+    for k in range(0, i.size, _EDGE_BLOCK):
+        bi, bj = i[k : k + _EDGE_BLOCK], j[k : k + _EDGE_BLOCK]
+        f = edge_currents(bi, bj, g[k : k + _EDGE_BLOCK], v)
+        forward = np.maximum(f, 0.0)
+        np.maximum(-f, 0.0, out=f)  # backward, in place
+        outflow += np.bincount(bi, weights=forward, minlength=n)
+        outflow += np.bincount(bj, weights=f, minlength=n)
+        inflow += np.bincount(bj, weights=forward, minlength=n)
+        inflow += np.bincount(bi, weights=f, minlength=n)
     if ground_conductance is not None:
         to_ground = ground_conductance * v
         outflow += np.maximum(to_ground, 0.0)

@@ -15,7 +15,15 @@ import numpy as np
 
 from ._validation import as_float_grid, check_positive, check_projected_crs, check_same_crs
 
-__all__ = ["Grid", "is_dataarray", "read_raster", "unwrap", "wrap_like"]
+__all__ = [
+    "Grid",
+    "grid_transform",
+    "is_dataarray",
+    "polygon_cells",
+    "read_raster",
+    "unwrap",
+    "wrap_like",
+]
 
 # rioxarray (0.x) multiplies affine transforms with ``*`` inside ``.rio.transform()``,
 # ``.rio.resolution()`` and ``open_rasterio``; affine >= 2.4 answers every call with a
@@ -238,4 +246,88 @@ def wrap_like(values: np.ndarray, grid: Grid, *, name: str | None = None, nodata
             out = out.rio.write_crs(grid.crs)
         if np.issubdtype(out.dtype, np.floating):
             out = out.rio.write_nodata(nodata, encoded=False)
+    return out
+
+
+def grid_transform(grid: Grid):
+    """Affine transform of *grid* (for a plain array: north-up, top-left at y = rows x cellsize).
+
+    Examples
+    --------
+    >>> tuple(grid_transform(unwrap("r", np.ones((2, 3)), cellsize=10.0)))[:6]
+    (10.0, 0.0, 0.0, 0.0, -10.0, 20.0)
+    """
+    from affine import Affine
+
+    if grid.template is not None and hasattr(grid.template, "rio"):
+        try:
+            return grid.template.rio.transform()
+        except Exception:  # pragma: no cover - DataArray without spatial dims
+            pass
+    s = grid.cellsize
+    return Affine(s, 0.0, 0.0, 0.0, -s, grid.values.shape[0] * s)
+
+
+def polygon_cells(geoms, grid: Grid) -> list[np.ndarray]:
+    r"""Flat indices of the cells whose centre lies inside each geometry (the one rasteriser).
+
+    Every caller that turns polygons into cells (focal regions of the circuit modes,
+    cores and patches of the cost-distance code) goes through this function, so the
+    rule is the same everywhere: a cell belongs to a polygon when its centre is inside
+    (GDAL's rule, ``all_touched=False``). Each geometry is burned only over the window
+    of its bounding box, so many small polygons on a large grid cost little.
+
+    Parameters
+    ----------
+    geoms : sequence of shapely geometries
+        Polygons or multipolygons (``None`` or empty: no cell).
+    grid : Grid
+        The raster (its shape and :func:`grid_transform`).
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One sorted int64 array of flat (row-major) cell indices per geometry; cells of
+        overlapping polygons appear in each.
+
+    Examples
+    --------
+    A 1 x 2 box over a 3 x 3 grid of 1 m cells covers the centres of two cells of the
+    top row:
+
+    >>> from shapely.geometry import box
+    >>> g = unwrap("r", np.ones((3, 3)), cellsize=1.0)
+    >>> polygon_cells([box(0.0, 2.0, 2.0, 3.0)], g)[0].tolist()
+    [0, 1]
+    """
+    import rasterio.features
+    from affine import Affine
+
+    nrows, ncols = grid.values.shape
+    t = grid_transform(grid)
+    north_up = t.b == 0 and t.d == 0
+    out = []
+    for geom in geoms:
+        if geom is None or geom.is_empty:
+            out.append(np.zeros(0, dtype=np.int64))
+            continue
+        r0, r1, c0, c1 = 0, nrows, 0, ncols
+        if north_up:
+            minx, miny, maxx, maxy = geom.bounds
+            cols = sorted(((minx - t.c) / t.a, (maxx - t.c) / t.a))
+            rows = sorted(((miny - t.f) / t.e, (maxy - t.f) / t.e))
+            # one cell of margin each side: the window only has to contain every centre
+            c0, c1 = max(int(np.floor(cols[0])) - 1, 0), min(int(np.ceil(cols[1])) + 1, ncols)
+            r0, r1 = max(int(np.floor(rows[0])) - 1, 0), min(int(np.ceil(rows[1])) + 1, nrows)
+        if r1 <= r0 or c1 <= c0:
+            out.append(np.zeros(0, dtype=np.int64))
+            continue
+        inside = rasterio.features.geometry_mask(
+            [geom],
+            out_shape=(r1 - r0, c1 - c0),
+            transform=t @ Affine.translation(c0, r0),
+            invert=True,
+        )
+        rr, cc = np.nonzero(inside)
+        out.append(((rr + r0) * ncols + (cc + c0)).astype(np.int64))
     return out

@@ -302,17 +302,34 @@ def _box_gap(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.hypot(gx, gy)
 
 
+def _pair_gap(ba: np.ndarray, bb: np.ndarray) -> np.ndarray:
+    """Distance between boxes ``ba[k]`` and ``bb[k]`` (row by row): a lower bound."""
+    gx = np.maximum(0.0, np.maximum(bb[:, 0] - ba[:, 2], ba[:, 0] - bb[:, 2]))
+    gy = np.maximum(0.0, np.maximum(bb[:, 1] - ba[:, 3], ba[:, 1] - bb[:, 3]))
+    return np.hypot(gx, gy)
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Concatenated ``arange(starts[k], starts[k] + counts[k])`` and the *k* of each item."""
+    which = np.repeat(np.arange(counts.size), counts)
+    offsets = np.cumsum(counts) - counts
+    return np.arange(counts.sum()) - offsets[which] + starts[which], which
+
+
 def edge_distances(geoms, *, max_distance: float | None = None, sources=None) -> np.ndarray:
     r"""Edge-to-edge distances between polygons, in CRS units (0 for touching ones).
 
     The distance between two polygons that do not intersect is the shortest distance
     between their boundaries, that is the minimum over pairs of boundary segments. Each
-    boundary is cut into pieces of 16 segments; for a pair of polygons, any pair of pieces
-    whose bounding boxes are farther apart than the distance between some two vertices of
-    the polygons cannot hold the closest points and is skipped (branch and bound), and
-    the remaining piece pairs are measured exactly by GEOS (``shapely.distance``). The
-    result equals ``shapely.distance`` on the whole polygons, in a fraction of the time
-    for polygons with many vertices.
+    boundary is cut into pieces of 16 segments. For a pair of polygons an upper bound
+    :math:`U` of their distance comes from their convex hulls (the closest point
+    :math:`x` of one hull to the other: :math:`d(A, B) \le d(A, x) + d(x, B)`); only
+    the pieces whose bounding box lies within :math:`U` of the other polygon's box,
+    and of each other, can hold the closest points (branch and bound), and those
+    piece pairs are measured exactly by GEOS (``shapely.distance``). The result equals
+    ``shapely.distance`` on the whole polygons, in a small fraction of the time for
+    polygons with many vertices. With *max_distance*, the pairs are first found with
+    an STR tree (``dwithin``).
 
     Parameters
     ----------
@@ -346,48 +363,101 @@ def edge_distances(geoms, *, max_distance: float | None = None, sources=None) ->
         is_source = np.isin(np.arange(n), np.asarray(sources, dtype=np.int64))
     if n < 2 or not is_source.any():
         return d
-    owner, lines, box, first = _boundary_pieces(geoms)
-    start = np.searchsorted(owner, np.arange(n + 1))
+    # the polygon pairs (a < b) to measure: every pair, or those within max_distance
+    if max_distance is None:
+        a, b = np.triu_indices(n, k=1)
+    else:
+        a, b = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=max_distance)
+    keep = (a < b) & (is_source[a] | is_source[b])
+    a, b = a[keep], b[keep]
     bounds = shapely.bounds(geoms)
-    cand_a, cand_b, overlapping = [], [], []
-    for p in range(n - 1):
-        others = np.arange(p + 1, n)  # each unordered pair once, one of them a source
-        if not is_source[p]:
-            others = others[is_source[others]]
-        gap = _box_gap(bounds[p : p + 1], bounds[others])[0]
-        if max_distance is not None:
-            others, gap = others[gap <= max_distance], gap[gap <= max_distance]
-        if others.size == 0:
-            continue
-        overlapping.append((p, others[gap == 0]))
-        cols = np.concatenate([np.arange(start[q], start[q + 1]) for q in others])
-        col_owner = owner[cols]
-        cuts = np.searchsorted(col_owner, others)
-        for r0 in range(start[p], start[p + 1], 256):  # blocks bound the memory
-            rows = np.arange(r0, min(r0 + 256, start[p + 1]))
-            dx = first[rows, 0][:, None] - first[cols, 0][None, :]
-            dy = first[rows, 1][:, None] - first[cols, 1][None, :]
-            # an upper bound of each polygon pair's distance: its closest two first vertices
-            upper = np.minimum.reduceat(np.sqrt(dx * dx + dy * dy).min(axis=0), cuts)
-            keep_r, keep_c = np.nonzero(
-                _box_gap(box[rows], box[cols]) <= np.repeat(upper, np.diff(np.r_[cuts, cols.size]))
-            )
-            cand_a.append(rows[keep_r])
-            cand_b.append(cols[keep_c])
-    if cand_a:
-        a, b = np.concatenate(cand_a), np.concatenate(cand_b)
-        values = shapely.distance(lines[a], lines[b])
-        key = owner[a] * n + owner[b]
-        order = np.lexsort((values, key))  # the smallest value of each polygon pair first
-        key, values = key[order], values[order]
-        head = np.r_[True, key[1:] != key[:-1]]
-        ia, ib = np.divmod(key[head], n)
-        d[ia, ib] = d[ib, ia] = values[head]
-    for p, qs in overlapping:  # intersecting (touching, overlapping, nested) polygons: 0
-        if qs.size:
-            hit = qs[shapely.intersects(geoms[p], geoms[qs])]
-            d[p, hit] = d[hit, p] = 0.0
+    near = _pair_gap(bounds[a], bounds[b]) == 0
+    hit = np.zeros(a.size, dtype=bool)
+    hit[near] = shapely.intersects(geoms[a[near]], geoms[b[near]])
+    d[a[hit], b[hit]] = d[b[hit], a[hit]] = 0.0  # touching, overlapping or nested
+    a, b = a[~hit], b[~hit]
+    if a.size:
+        owner, lines, box, first = _boundary_pieces(geoms)
+        pieces = (lines, box, first, np.searchsorted(owner, np.arange(n + 1)))
+        _measure_pairs(geoms, a, b, bounds, pieces, d, max_distance)
     if max_distance is not None:
         d[d > max_distance] = np.inf
         np.fill_diagonal(d, 0.0)
     return d
+
+
+def _measure_pairs(geoms, a, b, bounds, pieces, d, max_distance=None) -> None:
+    """Exact distances of the disjoint polygon pairs ``(a[k], b[k])`` (``a < b``) into *d*.
+
+    For each pair, the piece of each polygon nearest (by boxes) to the other polygon's
+    box gives, measured exactly, an upper bound :math:`U` of the pair's distance.
+    Only pieces whose box lies within :math:`U` of the other polygon's box, and pairs
+    of such pieces whose boxes lie within :math:`U` (tightened by the closest first
+    vertices of those piece pairs) of each other, can hold the closest points; those
+    are measured exactly and the smallest value kept. Memory is linear in the number
+    of pairs (no extra ``n x n`` arrays).
+    """
+    import shapely
+
+    lines, box, vertex, start = pieces
+    n = geoms.size
+    key = a * n + b  # sorted, since a < b come from a sorted pair list
+    order = np.argsort(key, kind="stable")
+    a, b, key = a[order], b[order], key[order]
+    # pairs of each polygon, as (partner, pair index), for the row-wise passes below
+    ends = np.r_[a, b]
+    partner = np.r_[b, a]
+    pair_of = np.r_[np.arange(a.size), np.arange(a.size)]
+    by_end = np.argsort(ends, kind="stable")
+    ends, partner, pair_of = ends[by_end], partner[by_end], pair_of[by_end]
+    polys = np.unique(ends)
+    cuts = np.searchsorted(ends, np.r_[polys, n])
+
+    near_a = np.empty(a.size, dtype=np.int64)  # piece of a nearest to b's box
+    near_b = np.empty(a.size, dtype=np.int64)
+    for k, p in enumerate(polys):
+        own = np.arange(start[p], start[p + 1])
+        q, pair = partner[cuts[k] : cuts[k + 1]], pair_of[cuts[k] : cuts[k + 1]]
+        best = own[np.argmin(_box_gap(box[own], bounds[q]), axis=0)]
+        is_a = a[pair] == p
+        near_a[pair[is_a]] = best[is_a]
+        near_b[pair[~is_a]] = best[~is_a]
+    upper = shapely.distance(lines[near_a], lines[near_b])
+    # box gaps are computed in floating point and can exceed an equal distance by a
+    # rounding error: the bounds get a relative slack, so no closest pair is lost
+    bound = upper * (1.0 + 1e-9)
+    if max_distance is not None:  # beyond it a pair is reported as inf: look no farther
+        np.minimum(bound, max_distance, out=bound)
+    # two one-piece polygons: that measure is already their distance
+    single = (start[a + 1] - start[a] == 1) & (start[b + 1] - start[b] == 1)
+    bound[single] = -1.0  # no candidate below
+
+    side_piece, side_pair, side_is_a = [], [], []
+    for k, p in enumerate(polys):
+        own = np.arange(start[p], start[p + 1])
+        q, pair = partner[cuts[k] : cuts[k + 1]], pair_of[cuts[k] : cuts[k + 1]]
+        r, c = np.nonzero(_box_gap(box[own], bounds[q]) <= bound[pair][None, :])
+        side_piece.append(own[r])
+        side_pair.append(pair[c])
+        side_is_a.append(a[pair[c]] == p)
+    piece, pair, is_a = (np.concatenate(v) for v in (side_piece, side_pair, side_is_a))
+    # each candidate piece of a meets each candidate piece of b of the same pair
+    left = np.argsort(pair[is_a], kind="stable")
+    lpiece, lpair = piece[is_a][left], pair[is_a][left]
+    right = np.argsort(pair[~is_a], kind="stable")
+    rpiece, rpair = piece[~is_a][right], pair[~is_a][right]
+    begin = np.searchsorted(rpair, lpair)
+    count = np.searchsorted(rpair, lpair, side="right") - begin
+    idx, which = _ranges(begin, count)
+    li, ri, k = lpiece[which], rpiece[idx], lpair[which]
+    ok = _pair_gap(box[li], box[ri]) <= bound[k]
+    li, ri, k = li[ok], ri[ok], k[ok]
+    # a tighter bound before the exact measures: the closest first vertices of the
+    # remaining piece pairs (a distance between two points of the polygons)
+    tight = bound.copy()
+    np.minimum.at(tight, k, np.hypot(*(vertex[li] - vertex[ri]).T) * (1.0 + 1e-9))
+    ok = _pair_gap(box[li], box[ri]) <= tight[k]
+    li, ri, k = li[ok], ri[ok], k[ok]
+    best = upper  # a measured piece pair; the closest one is among those left
+    np.minimum.at(best, k, shapely.distance(lines[li], lines[ri]))
+    d[a, b] = d[b, a] = best

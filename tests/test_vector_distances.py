@@ -72,3 +72,47 @@ def test_real_habitat_nodes_match_shapely(realdata_dir):
 def test_fewer_than_two_polygons(n):
     d = edge_distances(np.array([box(0, 0, 1, 1)] * n, dtype=object))
     assert d.shape == (n, n) and np.all(d == 0.0)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_random_stars_holes_and_multipolygons_equal_shapely(seed):
+    # jagged stars (many pieces each), some with a hole, some paired into a
+    # multipolygon, scattered so that near, far and nested-in-a-concavity pairs occur;
+    # the pruned search must give shapely's exact value for every pair, and the same
+    # values under a threshold and with sources
+    rng = np.random.default_rng(seed)
+    geoms = []
+    for _ in range(30):
+        cx, cy = rng.uniform(0, 2000, size=2)
+        k = int(rng.integers(20, 120))
+        ang = np.sort(rng.uniform(0, 2 * np.pi, size=k))
+        rad = rng.uniform(20, 150, size=k)
+        star = Polygon(np.c_[cx + rad * np.cos(ang), cy + rad * np.sin(ang)]).buffer(0)
+        if rng.random() < 0.3:
+            star = star.difference(Point(cx, cy).buffer(10))
+        geoms.append(star)
+    geoms[0] = MultiPolygon([*shapely.get_parts(geoms[0]), *shapely.get_parts(geoms[1])])
+    geoms = np.array([g for k, g in enumerate(geoms) if k != 1], dtype=object)
+    expect = brute_force(geoms)
+    np.testing.assert_array_equal(edge_distances(geoms), expect)
+    limited = edge_distances(geoms, max_distance=300.0)
+    np.testing.assert_array_equal(limited, np.where(expect <= 300.0, expect, np.inf))
+    some = edge_distances(geoms, sources=[3, 7])
+    rows = np.isin(np.arange(len(geoms)), [3, 7])
+    mask = rows[:, None] | rows[None, :]
+    np.testing.assert_array_equal(some[mask], expect[mask])
+    assert np.isinf(some[~mask & ~np.eye(len(geoms), dtype=bool)]).all()
+
+
+def test_closest_points_at_box_corners_regression():
+    # a triangle and a polygon of two pieces whose closest points are vertices at the
+    # corners of their boxes, far apart (large coordinates): the box gaps used for
+    # pruning equal the distance up to rounding, and the bounds carry a slack so that
+    # the closest pieces are never pruned (on the real data this once gave inf)
+    tri = Polygon([(-49784.92735408, 2075432.94596428), (-49780.43146196, 2075438.60960933),
+                   (-49786.39267234, 2075436.0)])  # fmt: skip
+    ring = [(-18688.37333144 + 2.0 * k, 2076390.41241001 + 5.0 * k) for k in range(19)]
+    other = Polygon([*ring, (-18600.0, 2076380.0)]).buffer(0)
+    geoms = np.array([tri, other], dtype=object)
+    np.testing.assert_array_equal(edge_distances(geoms), brute_force(geoms))
+    assert np.isfinite(edge_distances(geoms)).all()

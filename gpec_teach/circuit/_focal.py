@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .._raster import Grid, unwrap
+from .._raster import Grid, polygon_cells, unwrap
 from .._validation import check_same_crs, describe, is_integer
 from .._vector import label_ids
 
@@ -59,7 +59,7 @@ def _position(point, fid, grid: Grid, name: str) -> tuple[tuple[int, int], str]:
     )
 
 
-def _from_geometries(focal, grid: Grid, name: str, id_column: str | None, add) -> None:
+def _from_geometries(focal, grid: Grid, name: str, id_column: str | None, add, add_cells) -> None:
     """Points (one cell each) and polygons (their cells) of a GeoDataFrame/GeoSeries."""
     if grid.crs is not None or focal.crs is not None:
         check_same_crs("resistance", grid.crs, name, focal.crs)
@@ -69,40 +69,38 @@ def _from_geometries(focal, grid: Grid, name: str, id_column: str | None, add) -
             "pass a georeferenced DataArray or give (row, col) cells."
         )
     ids = label_ids(name, focal, id_column)
-    shape = grid.values.shape
     for fid, geom in zip(ids.tolist(), focal.geometry, strict=True):
         kind = getattr(geom, "geom_type", None)
         if kind == "Point":
             rc = xy_to_cell(grid, geom.x, geom.y, fid)
             add(fid, rc, f"{fid} at (x, y)=({geom.x}, {geom.y})")
         elif kind in ("Polygon", "MultiPolygon"):
-            import rasterio.features  # only for polygons: keeps importing the package light
-
-            inside = rasterio.features.geometry_mask(
-                [geom], out_shape=shape, transform=_transform(grid, fid), invert=True
-            )
-            if not inside.any():
+            inside = polygon_cells([geom], grid)[0]
+            if inside.size == 0:
                 raise ValueError(
                     f"{name} polygon {fid} covers no cell centre of the grid; use a finer "
                     "grid, or give it as a point."
                 )
-            for r, c in np.argwhere(inside):
-                add(fid, (int(r), int(c)), f"{fid} (polygon)")
+            add_cells(fid, inside, f"{fid} (polygon)")
         else:
             raise ValueError(
                 f"{name} must hold point or polygon geometries. Got {describe(geom)}."
             )
 
 
-def _from_grid(focal, grid: Grid, name: str, add) -> None:
+def _from_grid(focal, grid: Grid, name: str, add_cells) -> None:
     """Read a grid of integer focal ids (0, negative or NaN = none)."""
     ids = unwrap(name, focal, like=grid, allow_all_nodata=True).values
     ok = np.isfinite(ids) & (ids > 0)
     if np.any(ids[ok] != np.round(ids[ok])):
         raise ValueError(f"{name} grid must hold integer focal ids (0 or NaN = none).")
-    for r, c in np.argwhere(ok):
-        fid = int(ids[r, c])
-        add(fid, (int(r), int(c)), f"{fid} at (row, col)=({r}, {c})")
+    flat = np.flatnonzero(ok)
+    labels = ids.ravel()[flat].astype(np.int64)
+    order = np.argsort(labels, kind="stable")
+    uniq, starts = np.unique(labels[order], return_index=True)
+    for fid, cells in zip(uniq.tolist(), np.split(flat[order], starts[1:]), strict=True):
+        r, c = divmod(int(cells[0]), ids.shape[1])
+        add_cells(fid, cells, f"{fid} at (row, col)=({r}, {c})")
 
 
 def _from_mapping(focal: Mapping, grid: Grid, name: str, add) -> None:
@@ -133,22 +131,47 @@ def _is_id_grid(focal, shape) -> bool:
     return isinstance(focal, np.ndarray) and focal.ndim == 2 and focal.shape == shape
 
 
+class FocalCells(dict):
+    """Focal ids already read by :func:`parse_focal` (``{id: flat cells}`` of a grid).
+
+    Functions that read their cores once (for example :func:`pinch_points`, which
+    clips the resistance to a corridor around them) pass this to a circuit mode,
+    which takes it as is instead of reading the cores a second time.
+    """
+
+    def __init__(self, cells: dict, shape) -> None:
+        super().__init__(cells)
+        self.shape = tuple(shape)
+
+
 def parse_focal(
     focal, grid: Grid, *, name: str = "focal", id_column: str | None = "id"
 ) -> dict[int, np.ndarray]:
     """Return ``{focal id: flat cell indices}`` sorted by id (see the module docstring)."""
     shape = grid.values.shape
+    if isinstance(focal, FocalCells):
+        if focal.shape != tuple(shape):
+            raise ValueError(
+                f"{name} was read for a grid of shape {focal.shape}, not {tuple(shape)}."
+            )
+        return {fid: focal[fid] for fid in sorted(focal)}
     cells: dict[int, list[tuple[int, int]]] = {}
+    flats: dict[int, list[np.ndarray]] = {}
     labels: dict[int, str] = {}
 
     def add(fid, rc, label):
         cells.setdefault(int(fid), []).append(rc)
         labels.setdefault(int(fid), label)
 
+    def add_cells(fid, flat, label):
+        """Cells already known to be inside the grid, as flat indices."""
+        flats.setdefault(int(fid), []).append(np.asarray(flat, dtype=np.int64))
+        labels.setdefault(int(fid), label)
+
     if _is_geo(focal):
-        _from_geometries(focal, grid, name, id_column, add)
+        _from_geometries(focal, grid, name, id_column, add, add_cells)
     elif _is_id_grid(focal, shape):
-        _from_grid(focal, grid, name, add)
+        _from_grid(focal, grid, name, add_cells)
     elif isinstance(focal, Mapping):
         _from_mapping(focal, grid, name, add)
     elif isinstance(focal, (Sequence, np.ndarray)) and not isinstance(focal, str):
@@ -161,14 +184,14 @@ def parse_focal(
         )
     nrows, ncols = shape
     out: dict[int, np.ndarray] = {}
-    for fid in sorted(cells):
-        rc = np.asarray(cells[fid], dtype=np.int64).reshape(-1, 2)
+    for fid in sorted(set(cells) | set(flats)):
+        rc = np.asarray(cells.get(fid, []), dtype=np.int64).reshape(-1, 2)
         outside = (rc[:, 0] < 0) | (rc[:, 0] >= nrows) | (rc[:, 1] < 0) | (rc[:, 1] >= ncols)
         if outside.any():
             raise ValueError(
                 f"{name} point {labels[fid]} is outside the grid ({nrows} rows x {ncols} columns)."
             )
-        out[fid] = np.unique(rc[:, 0] * ncols + rc[:, 1])
+        out[fid] = np.unique(np.concatenate([rc[:, 0] * ncols + rc[:, 1], *flats.get(fid, [])]))
     return out
 
 

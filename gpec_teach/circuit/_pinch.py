@@ -9,7 +9,8 @@ import pandas as pd
 
 from .._raster import read_raster, unwrap, wrap_like
 from .._validation import check_positive
-from ._graph import DEFAULT_CONNECTION, aligned, check_graph_options
+from ._focal import FocalCells, parse_focal
+from ._graph import DEFAULT_CONNECTION, check_graph_options
 from ._pairwise import pairwise_resistance
 
 __all__ = ["PinchPointResult", "pinch_points"]
@@ -48,6 +49,7 @@ def pinch_points(
     values: str = "resistance",
     neighbors: int = 8,
     connection: str = DEFAULT_CONNECTION,
+    id_column: str | None = "id",
     solver: str = "auto",
     rtol: float = 1e-6,
     maxiter: int = 1000,
@@ -70,10 +72,14 @@ def pinch_points(
     ----------
     resistance : array_like or xarray.DataArray
         Resistance grid (NaN/inf = absent).
-    cores : array_like
-        Integer core ids per cell (0/NaN = not a core), same shape; at least two
-        ids. With more than two, every pair is solved inside the corridor and the
-        currents summed (Pinchpoint Mapper's all-pairs option).
+    cores : array_like, dict, or geopandas.GeoDataFrame
+        The core areas, read like the focal regions of :func:`pairwise_resistance`:
+        a grid of integer core ids per cell (0/NaN = not a core, same shape), a
+        dict ``{id: [(row, col), ...]}``, or (georeferenced resistance) a
+        GeoDataFrame of polygons in the same CRS, each polygon's cells (by cell
+        centre) one core. At least two ids. With more than two, every pair is
+        solved inside the corridor and the currents summed (Pinchpoint Mapper's
+        all-pairs option).
     corridor : array_like of bool, or of float with *cutoff*
         Boolean mask of the corridor, or a normalised least-cost corridor raster
         (cost units above the least-cost path; for example from
@@ -83,6 +89,9 @@ def pinch_points(
         Corridor width (cost units) when *corridor* holds normalised values.
     values, neighbors, connection
         Graph options, see :func:`raster_graph`.
+    id_column : str or None, default "id"
+        Column of a GeoDataFrame *cores* holding the core ids (positive
+        integers); None uses its index.
     solver, rtol, maxiter
         See :class:`LaplacianSolver`.
 
@@ -121,15 +130,18 @@ def pinch_points(
     """
     check_graph_options(values, neighbors, connection)
     grid = unwrap("resistance", resistance)
-    core_ids = aligned("cores", cores, grid)
-    core_ids = np.where(np.isfinite(core_ids), core_ids, 0)
-    mask = _corridor_mask(corridor, cutoff, grid.values.shape) | (core_ids > 0)
+    cells = parse_focal(cores, grid, name="cores", id_column=id_column)
+    if len(cells) < 2:
+        raise ValueError(
+            f"cores must hold at least two core ids (integer labels > 0). Got {len(cells)} "
+            f"(ids {list(cells)})."
+        )
+    mask = _corridor_mask(corridor, cutoff, grid.values.shape)
+    mask.ravel()[np.concatenate(list(cells.values()))] = True
     clipped = np.where(mask, grid.values, np.nan)
-    if np.unique(core_ids[core_ids > 0]).size < 2:
-        raise ValueError("cores must hold at least two core ids (integer labels > 0).")
     out = pairwise_resistance(
         wrap_like(clipped, grid),
-        np.asarray(core_ids),
+        FocalCells(cells, grid.values.shape),
         values=values,
         neighbors=neighbors,
         connection=connection,

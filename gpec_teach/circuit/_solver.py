@@ -165,10 +165,29 @@ class LaplacianSolver:
                 self._preconditioner = self._projected(self._preconditioner, components)
 
     def _hierarchy(self, pyamg, expected_solves):
+        from pyamg.aggregation import standard_aggregation
+        from pyamg.strength import symmetric_strength_of_connection
+
+        # The finest level's aggregates are computed here, from pyamg's default
+        # strength of connection (symmetric, theta 0), and handed to pyamg as
+        # "predefined": the hierarchy is the one pyamg builds with its defaults,
+        # but the strength matrix (as large as the Laplacian) is freed before the
+        # prolongator is smoothed, instead of living through the whole level. The
+        # smoother does not read the strength matrix (no filtering), so the
+        # Laplacian stands in for it.
+        strength = symmetric_strength_of_connection(self.matrix)
+        aggregates = standard_aggregation(strength)[0]
+        del strength
+        with _lean_spectral_radius(pyamg):
+            return self._sa_solver(pyamg, aggregates, expected_solves)
+
+    def _sa_solver(self, pyamg, aggregates, expected_solves):
         return pyamg.smoothed_aggregation_solver(
             self.matrix,
             B=np.ones((self.n, 1)),
             symmetry="hermitian",
+            strength=[("predefined", {"C": self.matrix}), "symmetric"],
+            aggregate=[("predefined", {"AggOp": aggregates}), "standard"],
             improve_candidates=None,
             # few solves: Gershgorin-type local weights instead of a Krylov
             # estimate of the spectral radius (setup 2-3x cheaper, ~50% more
@@ -239,6 +258,55 @@ class LaplacianSolver:
         return x
 
 
+def _spectral_radius(
+    A, tol=0.01, maxiter=15, restart=5, symmetric=None, initial_guess=None, return_vector=False
+):
+    """Estimate a spectral radius as pyamg does, without its largest temporary.
+
+    The same restarted Arnoldi iteration (pyamg's own ``_approximate_eigenvalues``,
+    the same random start), but the restart vector is summed column by column
+    instead of through a stacked ``n x maxiter`` copy of the Krylov basis (120 MB
+    for a million-node grid). The estimate agrees with pyamg's to rounding.
+    """
+    from pyamg.util.linalg import _approximate_eigenvalues
+
+    if hasattr(A, "rho") and not return_vector:
+        return A.rho
+    v0 = np.random.rand(A.shape[1], 1) if initial_guess is None else initial_guess  # noqa: NPY002
+    v0 = np.array(v0, dtype=A.dtype).reshape(-1, 1)
+    for _ in range(restart + 1):
+        evect, ev, H, V, breakdown = _approximate_eigenvalues(A, maxiter, False, initial_guess=v0)
+        nvecs = ev.shape[0]
+        top = int(np.abs(ev).argmax())
+        error = H[nvecs, nvecs - 1] * evect[-1, top]
+        v0 = np.zeros((A.shape[0], 1), dtype=np.result_type(V[0].dtype, evect.dtype))
+        for k, v in enumerate(V[:-1]):
+            v0 += v * evect[k, top]
+        del V
+        if np.abs(error) / np.abs(ev[top]) < tol or breakdown:
+            break
+    rho = float(np.abs(ev[top]))
+    A.rho = rho
+    return (rho, v0) if return_vector else rho
+
+
+class _lean_spectral_radius:
+    """Context in which pyamg's prolongation smoother uses :func:`_spectral_radius`."""
+
+    def __init__(self, pyamg):
+        import pyamg.aggregation.smooth as smooth
+
+        self.module = smooth
+
+    def __enter__(self):
+        self.saved = self.module.approximate_spectral_radius
+        self.module.approximate_spectral_radius = _spectral_radius
+
+    def __exit__(self, *exc):
+        self.module.approximate_spectral_radius = self.saved
+        return False
+
+
 def choose_method(solver: str, n: int) -> str:
     """Apply the one "auto" rule: direct LU up to :data:`DIRECT_SOLVER_LIMIT` nodes, AMG above."""
     if solver == "auto":
@@ -307,16 +375,19 @@ class PairwiseBasis:
         else:
             matrix = kernels.with_unit_isolated(lap)
             self.solver = LaplacianSolver(matrix, components=comp, **opts)
-        if free:
+        # column-major: each potential is a contiguous vector, solved in place one
+        # right-hand side at a time (no n x k right-hand side, no stacked copy)
+        self.x = np.empty((n, len(free)), order="F")
+        if method == "direct" and free:
             rhs = np.zeros((n, len(free)))
-            cols = np.arange(len(free))
-            rhs[free, cols] = 1.0
-            if method == "amg":
-                rhs[[ground_of[int(comp[v])] for v in free], cols] = -1.0
-            # column-major: each potential is a contiguous vector
-            self.x = np.asfortranarray(np.asarray(self.solver.solve(rhs)).reshape(n, len(free)))
-        else:
-            self.x = np.zeros((n, 0))
+            rhs[free, np.arange(len(free))] = 1.0
+            self.x[:] = np.asarray(self.solver.solve(rhs)).reshape(n, len(free))
+            del rhs
+        for k, v in enumerate(free if method == "amg" else []):
+            rhs = np.zeros(n)
+            rhs[v] = 1.0
+            rhs[ground_of[int(comp[v])]] = -1.0
+            self.x[:, k] = self.solver.solve(rhs)
 
     def potential(self, node: int) -> np.ndarray:
         """Return the unit potential of *node* (zeros for the reference node of its component)."""

@@ -153,11 +153,18 @@ def protected_area_nodes(
     _check_no_overlap(geoms, ids, m)
 
     rows: list[tuple] = []
+    shapely.prepare(geom)
+    # a PA wholly inside (or wholly outside) the region keeps its own geometry: the
+    # same node in every region, so protconn_by_region measures its distances once
+    covered = shapely.covered_by(geoms, geom)
+    apart = ~shapely.intersects(geoms, geom)
     inside = shapely.intersection(geoms, geom)
+    inside[covered] = geoms[covered]
     for pid, g in zip(ids, inside, strict=True):
         rows.extend((pid, "domestic", part) for part in polygon_parts(g, m))
     if transboundary:
         outside = shapely.difference(geoms, geom)
+        outside[apart] = geoms[apart]
         reach = buffer_km * 1000.0 / m
         for pid, g in zip(ids, outside, strict=True):
             for part in polygon_parts(g, m):

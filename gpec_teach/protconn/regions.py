@@ -86,8 +86,8 @@ def _prepare_clean(pas, region, geom, transboundary, buffer_km, method):
     return nodes, d, geom.area * m * m / 1e6
 
 
-def _land_only(region, geom, method):
-    """Nodes and distances of a region without any protected area (land parts only)."""
+def _land_nodes(region, geom):
+    """Nodes of a region without any protected area (its land parts only)."""
     m = metres_per_unit(region.crs)
     parts = polygon_parts(geom, m)
     nodes = gpd.GeoDataFrame(
@@ -96,8 +96,69 @@ def _land_only(region, geom, method):
         crs=region.crs,
     )
     nodes["area_km2"] = nodes.geometry.area * m * m / 1e6
+    return nodes
+
+
+def _land_only(region, geom, method):
+    """Nodes and distances of a region without any protected area (land parts only)."""
+    m = metres_per_unit(region.crs)
+    nodes = _land_nodes(region, geom)
     d = protected_area_distances(nodes, distance_method=method)
     return nodes, d, geom.area * m * m / 1e6
+
+
+def _prepare_regions(pas, reg, transboundary, buffer_km, opts: _Options) -> list[tuple]:
+    """Nodes, distances (km) and area (km2) of every region, distances measured once.
+
+    A PA wholly inside or wholly outside a region is the same node (the same
+    geometry) in every region; only the pieces of PAs cut by a region boundary,
+    and the land parts, are new. The distances between all distinct node
+    geometries of all regions are measured in one call of
+    :func:`protected_area_distances` and each region takes its rows: the same
+    numbers as :func:`protconn_standard` region by region, each pair measured
+    once instead of once per region. When few nodes are shared (region boundaries
+    cutting most PAs), that one matrix would hold more pairs than the regions' own
+    matrices together, and each region is measured alone.
+    """
+    m = metres_per_unit(reg.crs)
+    parts = []
+    for pos in range(len(reg)):
+        one = reg.iloc[[pos]]
+        geom, _ = region_geometry(one)
+        if len(pas):
+            nodes = protected_area_nodes(
+                pas, one, transboundary=transboundary, transboundary_buffer_km=buffer_km
+            )
+        else:
+            nodes = _land_nodes(one, geom)
+        parts.append((nodes, geom.area * m * m / 1e6))
+    index: dict[bytes, int] = {}
+    geoms, kinds, rows_of = [], [], []
+    for nodes, _ in parts:
+        rows = []
+        for key, g, kind in zip(
+            shapely.to_wkb(nodes.geometry.to_numpy()), nodes.geometry, nodes["kind"], strict=True
+        ):
+            if key not in index:
+                index[key] = len(geoms)
+                geoms.append(g)
+                kinds.append(kind)
+            rows.append(index[key])
+        rows_of.append(np.asarray(rows, dtype=np.int64))
+    # one matrix over every distinct node pays when regions share most nodes; when the
+    # region boundaries cut most PAs (few shared nodes), the regions' own matrices have
+    # fewer pairs in all, and each region is measured alone (the same numbers)
+    if len(geoms) ** 2 > sum(rows.size**2 for rows in rows_of):
+        return [
+            (nodes, protected_area_distances(nodes, distance_method=opts.distance_method), area)
+            for nodes, area in parts
+        ]
+    every = gpd.GeoDataFrame({"kind": kinds}, geometry=geoms, crs=reg.crs)
+    d = protected_area_distances(every, distance_method=opts.distance_method)
+    return [
+        (nodes, d[np.ix_(rows, rows)], area)
+        for (nodes, area), rows in zip(parts, rows_of, strict=True)
+    ]
 
 
 def _touching(nodes, tol_km: float) -> np.ndarray:
@@ -410,15 +471,8 @@ def protconn_by_region(
     rows = []
     for y in years:
         pas = clean_protected_areas(frame, year=y)
-        for pos, name in enumerate(names):
-            one = reg.iloc[[pos]]
-            geom, _ = region_geometry(one)
-            if len(pas):
-                nodes, d, area = _prepare_clean(
-                    pas, one, geom, transboundary, transboundary_buffer_km, distance_method
-                )
-            else:
-                nodes, d, area = _land_only(one, geom, distance_method)
+        prepared = _prepare_regions(pas, reg, transboundary, transboundary_buffer_km, opts)
+        for name, (nodes, d, area) in zip(names, prepared, strict=True):
             head = {"region": name} if y is None else {"region": name, "year": y}
             rows.extend({**head, **_row(_run(nodes, d, area, v, opts))} for v in values)
     columns = ["region", *(["year"] if year is not None else []), *TABLE_COLUMNS]
