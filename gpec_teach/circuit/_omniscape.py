@@ -243,6 +243,34 @@ def _check_int(name: str, value, *, minimum: int) -> int:
     return int(value)
 
 
+def check_window_options(radius, block_size, buffer, source_threshold, null_window, precision):
+    """Check the moving-window options of Omniscape; return (radius, block_size, buffer).
+
+    One check for the single-process run and the tiled one of :mod:`gpec_teach.scale`.
+    """
+    check_choice("null_window", null_window, ("square", "circle"))
+    check_choice("precision", precision, ("double", "single"))
+    radius = _check_int("radius", radius, minimum=1)
+    buffer = _check_int("buffer", buffer, minimum=0)
+    if (
+        isinstance(block_size, bool)
+        or not isinstance(block_size, numbers.Integral)
+        or block_size < 1
+        or block_size % 2 == 0
+    ):
+        raise ValueError(
+            f"block_size must be a positive odd integer (1, 3, 5, ...). Got "
+            f"block_size={describe(block_size)}."
+        )
+    if block_size > radius:
+        raise ValueError(
+            f"block_size ({block_size}) must not exceed radius ({radius}): the target block "
+            "would swallow the window."
+        )
+    check_positive("source_threshold", source_threshold, allow_zero=True)
+    return radius, int(block_size), buffer
+
+
 def omniscape(
     resistance,
     sources,
@@ -378,26 +406,9 @@ def omniscape(
     (2, [2.0, 2.0])
     """
     check_graph_options(values, neighbors, connection)
-    check_choice("null_window", null_window, ("square", "circle"))
-    check_choice("precision", precision, ("double", "single"))
-    radius = _check_int("radius", radius, minimum=1)
-    buffer = _check_int("buffer", buffer, minimum=0)
-    if (
-        isinstance(block_size, bool)
-        or not isinstance(block_size, numbers.Integral)
-        or block_size < 1
-        or block_size % 2 == 0
-    ):
-        raise ValueError(
-            f"block_size must be a positive odd integer (1, 3, 5, ...). Got "
-            f"block_size={describe(block_size)}."
-        )
-    if block_size > radius:
-        raise ValueError(
-            f"block_size ({block_size}) must not exceed radius ({radius}): the target block "
-            "would swallow the window."
-        )
-    check_positive("source_threshold", source_threshold, allow_zero=True)
+    radius, block_size, buffer = check_window_options(
+        radius, block_size, buffer, source_threshold, null_window, precision
+    )
     dtype = np.float32 if precision == "single" else np.float64
     grid = unwrap("resistance", resistance)
     res = resistance_values(grid, values, None, name="resistance")

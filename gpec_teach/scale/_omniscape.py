@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numbers
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,13 +9,13 @@ from pathlib import Path
 import numpy as np
 
 from .._raster import Grid
-from .._validation import check_choice, check_positive, describe
+from .._validation import check_choice, describe
 from ..circuit._graph import DEFAULT_CONNECTION, check_graph_options, resistance_values
 from ..circuit._omniscape import (
     OmniscapeCondition,
-    _check_int,
     _omniscape_correction,
     _omniscape_region,
+    check_window_options,
 )
 from ._run import check_client, run_tiles
 from ._tiles import TileLayout, TileWriter, _check_file, check_chunks, raster_info, read_window
@@ -190,30 +189,6 @@ def _assemble(inputs: Inputs, opts: dict, layout: TileLayout, i: int, j: int, pa
         for values in maps.values():
             values[absent] = np.nan
     return maps, n_here
-
-
-def _check_options(radius, block_size, buffer, source_threshold, null_window, precision):
-    check_choice("null_window", null_window, ("square", "circle"))
-    check_choice("precision", precision, ("double", "single"))
-    radius = _check_int("radius", radius, minimum=1)
-    buffer = _check_int("buffer", buffer, minimum=0)
-    if (
-        isinstance(block_size, bool)
-        or not isinstance(block_size, numbers.Integral)
-        or block_size < 1
-        or block_size % 2 == 0
-    ):
-        raise ValueError(
-            f"block_size must be a positive odd integer (1, 3, 5, ...). Got "
-            f"block_size={describe(block_size)}."
-        )
-    if block_size > radius:
-        raise ValueError(
-            f"block_size ({block_size}) must not exceed radius ({radius}): the target block "
-            "would swallow the window."
-        )
-    check_positive("source_threshold", source_threshold, allow_zero=True)
-    return radius, int(block_size), buffer
 
 
 def _conditions(conditions, shape) -> tuple:
@@ -407,7 +382,7 @@ def omniscape(
     (2, 6, [2.0, 2.0])
     """
     check_graph_options(values, neighbors, connection)
-    radius, block_size, buffer = _check_options(
+    radius, block_size, buffer = check_window_options(
         radius, block_size, buffer, source_threshold, null_window, precision
     )
     info = raster_info(_check_file("resistance", resistance), name="resistance")
