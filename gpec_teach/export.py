@@ -59,8 +59,8 @@ def save_raster(
     style : {"continuous", "classes"} or dict, optional
         Also write a QGIS style beside the file (``name.qml`` beside ``name.tif``; QGIS
         applies it on opening): ``"continuous"`` stretches a colour ramp over the
-        written values' minimum and maximum, nodata transparent; a dict passes options
-        to :func:`gpec_teach.qgis.write_qml`, for example
+        written values' 2-98 % cumulative cut (QGIS's default), nodata transparent; a
+        dict passes options to :func:`gpec_teach.qgis.write_qml`, for example
         ``{"kind": "classes", "classes": {1: ("corridor", "#d55e00")}}`` or
         ``{"kind": "continuous", "colormap": "magma"}``.
 

@@ -6,7 +6,7 @@ inside the file. A ``.qgs`` project lists layers with their source (relative pat
 and style. This module writes the three in the XML that QGIS 3 writes and reads:
 
 - :func:`write_qml`: a style for a raster (a pseudocolour ramp stretched over the data's
-  minimum and maximum, or a palette of classes) or a vector layer (graduated colours or
+  2-98 % cumulative cut, or a palette of classes) or a vector layer (graduated colours or
   categories on a column, or one symbol);
 - :func:`store_style`: the style inside a GeoPackage, in its ``layer_styles`` table, as
   the default style of a layer;
@@ -377,7 +377,7 @@ def _style_elements(
         if kind == "continuous" and data is None:
             raise ValueError(
                 "data is needed for a 'continuous' style: the ramp is stretched over its "
-                "minimum and maximum. Pass the raster (a DataArray or a GeoTIFF path)."
+                "values. Pass the raster (a DataArray or a GeoTIFF path)."
             )
         if kind == "classes" and classes is None:
             raise ValueError(
@@ -456,7 +456,7 @@ def write_qml(
         Output file, ending in ``.qml``.
     kind : {"continuous", "classes", "graduated", "categorized", "single"}
         Rasters: ``"continuous"`` is a single-band pseudocolour ramp stretched linearly
-        from the data's minimum to its maximum (current, cost distance, resistance);
+        over the data (see *stretch*; current, cost distance, resistance);
         ``"classes"`` is a palette of values (a corridor mask, land-cover classes).
         Vector layers: ``"graduated"`` colours five quantile classes of *column*,
         ``"categorized"`` one colour per value of *column*, ``"single"`` one symbol
