@@ -1,0 +1,25 @@
+"""Translations of the curriculum: gettext catalogues for the book and the notebooks.
+
+The English notebooks and pages are the only source. Their prose is split into messages
+(paragraphs, list items, headings, table rows, directive titles, alt texts), extracted to
+``locales/pot/<docname>.pot`` and translated in ``locales/<lang>/LC_MESSAGES/<docname>.po``
+(docname: ``notebooks/02_geodata_basics``, ``book/intro``, ``_toc``). The French and Spanish
+notebooks (``notebooks/<lang>/``) and pages are generated from those catalogues; code is never
+translated. Command line: ``python -m gpec_teach.translate --help``.
+
+This module needs Babel (a dependency of JupyterLab and Sphinx, in both locks); learners never
+import it.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("fr", "es")
+"""Languages of the translated editions (CMS's working languages besides English)."""
+
+
+def translate_markdown(text: str, lang: str, docname: str) -> str:
+    """Return the markdown ``text`` of document ``docname`` translated into ``lang``.
+
+    Interface stub: returns ``text`` unchanged until the catalogue code lands.
+    """
+    return text
