@@ -20,6 +20,13 @@ LANGUAGES = ("fr", "es")
 def translate_markdown(text: str, lang: str, docname: str) -> str:
     """Return the markdown ``text`` of document ``docname`` translated into ``lang``.
 
-    Interface stub: returns ``text`` unchanged until the catalogue code lands.
+    Each message with a reviewed translation in ``locales/<lang>/LC_MESSAGES/<docname>.po``
+    is replaced; a message without one stays in English (the tests report it). Markup, code,
+    math and labels around the messages are kept as they are.
     """
-    return text
+    from gpec_teach.translate.catalog import lookup
+    from gpec_teach.translate.segment import join, segment
+
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang={lang!r} is not a translated language; choose one of {LANGUAGES}")
+    return join(segment(text), lookup(docname, lang).get)
