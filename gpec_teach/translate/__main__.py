@@ -50,6 +50,7 @@ def execute(path: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command of the translations; return the exit status."""
     parser = argparse.ArgumentParser(
         prog="python -m gpec_teach.translate",
         description=__doc__,

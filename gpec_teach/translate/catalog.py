@@ -46,14 +46,14 @@ class Message:
 
 
 def documents(root: Path = ROOT) -> list[str]:
-    """The docnames of every translated document: the notebooks, the pages, ``_toc``."""
+    """List the docnames of every translated document: the notebooks, the pages, ``_toc``."""
     names = [f"notebooks/{p.stem}" for p in sorted((root / "notebooks").glob("[0-9]*.ipynb"))]
     names += [f"book/{p.stem}" for p in sorted((root / "book").glob("*.md"))]
     return [*names, "_toc"]
 
 
 def source_path(docname: str, root: Path = ROOT) -> Path:
-    """The English source file of ``docname``."""
+    """Return the English source file of ``docname``."""
     if docname == "_toc":
         return root / "_toc.yml"
     suffix = ".ipynb" if docname.startswith("notebooks/") else ".md"
@@ -61,14 +61,14 @@ def source_path(docname: str, root: Path = ROOT) -> Path:
 
 
 def toc_texts(root: Path = ROOT) -> list[str]:
-    """The book title and the part captions, in reading order."""
+    """Return the book title and the part captions, in reading order."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
     return [config["title"], *(part["caption"] for part in toc.get("parts", []))]
 
 
 def extract(docname: str, root: Path = ROOT) -> list[Message]:
-    """The messages of the English ``docname``, in order, repeats kept."""
+    """Extract the messages of the English ``docname``, in order, repeats kept."""
     path = source_path(docname, root)
     if not path.is_file():
         raise FileNotFoundError(f"docname={docname!r}: no source file {path}")
@@ -110,7 +110,7 @@ def _new_catalog(docname: str, lang: str | None):
 
 
 def template(docname: str, root: Path = ROOT):
-    """The Babel catalogue (``.pot``) of ``docname`` built from its English source."""
+    """Build the Babel catalogue (``.pot``) of ``docname`` from its English source."""
     catalog = _new_catalog(docname, None)
     for message in extract(docname, root):
         if message.text in catalog:
@@ -121,10 +121,12 @@ def template(docname: str, root: Path = ROOT):
 
 
 def pot_path(docname: str, locales: Path = LOCALES) -> Path:
+    """Return the template of ``docname``: ``locales/pot/<docname>.pot``."""
     return locales / "pot" / f"{docname}.pot"
 
 
 def po_path(docname: str, lang: str, locales: Path = LOCALES) -> Path:
+    """Return the catalogue of ``docname`` in ``lang``: ``locales/<lang>/LC_MESSAGES/<docname>.po``."""
     return locales / lang / "LC_MESSAGES" / f"{docname}.po"
 
 

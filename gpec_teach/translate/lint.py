@@ -75,7 +75,7 @@ def _diff(kind: str, english: list, translated: list) -> list[str]:
 def problems_of(
     english: str, translation: str, glossary_terms: set[str] | None = None
 ) -> list[str]:
-    """What ``translation`` lost or changed from ``english`` (empty when it is faithful)."""
+    """List what ``translation`` lost or changed from ``english`` (empty when faithful)."""
     out = []
     en_roles = [r for r in roles(english) if r[0] != "term"]
     tr_roles = [r for r in roles(translation) if r[0] != "term"]
@@ -133,7 +133,7 @@ def _fold(text: str) -> str:
 
 @lru_cache(maxsize=4)
 def termbase(path: Path = LOCALES / "termbase.csv") -> tuple[dict, ...]:
-    """The rows of the term base (empty when it does not exist yet)."""
+    """Read the rows of the term base (empty when it does not exist yet)."""
     if not path.is_file():
         return ()
     with path.open(encoding="utf-8", newline="") as handle:

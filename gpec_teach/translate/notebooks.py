@@ -21,7 +21,7 @@ SETUP_TAG = "colab-setup"
 
 
 def language_line(lang: str) -> str:
-    """The line added to the hidden setup cell of a translated notebook."""
+    """Return the line added to the hidden setup cell of a translated notebook."""
     return (
         "import gpec_teach  # noqa: E402\n"
         f'gpec_teach.set_language("{lang}")  # check() and its hints in this language'
@@ -29,6 +29,7 @@ def language_line(lang: str) -> str:
 
 
 def target_path(source: Path, lang: str) -> Path:
+    """Return the translated notebook of ``source``: ``notebooks/<lang>/<name>``."""
     return source.parent / lang / source.name
 
 
@@ -87,6 +88,7 @@ def translate_notebook(source: Path, lang: str, previous: dict | None = None) ->
 
 
 def write_notebook(notebook: dict, path: Path) -> None:
+    """Write ``notebook`` as nbformat JSON (one-space indent, UTF-8)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -1,4 +1,4 @@
-"""Split MyST markdown into translatable messages and the markup around them.
+r"""Split MyST markdown into translatable messages and the markup around them.
 
 A *message* is one block of prose: a paragraph, one list item, a heading's text, one table
 row, a directive's title, an ``:alt:`` option, a glossary term or definition. Everything else
@@ -6,11 +6,11 @@ row, a directive's title, an ``:alt:`` option, a glossary term or definition. Ev
 verbatim. Line breaks inside a block are joined with single spaces, so re-wrapping an English
 paragraph does not change its message; a translation is written on one line.
 
->>> pieces = segment("# Title\\n\\nSome *text*\\non two lines.\\n\\n```python\\nx = 1\\n```")
+>>> pieces = segment("# Title\n\nSome *text*\non two lines.\n\n```python\nx = 1\n```")
 >>> [p.text for p in pieces if p.kind == "msg"]
 ['Title', 'Some *text* on two lines.']
 >>> join(pieces, {"Title": "Titre"}.get)
-'# Titre\\n\\nSome *text* on two lines.\\n\\n```python\\nx = 1\\n```'
+'# Titre\n\nSome *text* on two lines.\n\n```python\nx = 1\n```'
 """
 
 from __future__ import annotations
@@ -126,8 +126,10 @@ def _closing(lines: list[str], start: int, char: str, length: int) -> int:
 
 
 def segment(text: str) -> list[Piece]:
-    """Split markdown ``text`` into pieces; ``join(segment(t), lambda m: None) == t`` up to
-    the joining of wrapped lines inside messages.
+    """Split markdown ``text`` into pieces.
+
+    ``join(segment(t), lambda m: None)`` gives ``t`` back, up to the joining of wrapped
+    lines inside messages.
     """
     lines = text.split("\n")
     out: list[Piece] = []
@@ -256,8 +258,9 @@ def _fenced(lines: list[str], i: int, fence: re.Match, out: list[Piece]) -> int:
 
 
 def join(pieces: list[Piece], translate: Callable[[str], str | None]) -> str:
-    """Write ``pieces`` back as markdown, each message replaced by ``translate(message)``
-    (kept as it is when that returns None or an empty string).
+    """Write ``pieces`` back as markdown, each message replaced by ``translate(message)``.
+
+    A message is kept as it is when ``translate`` returns None or an empty string.
     """
     lines = []
     for piece in pieces:
@@ -269,5 +272,5 @@ def join(pieces: list[Piece], translate: Callable[[str], str | None]) -> str:
 
 
 def messages(text: str) -> list[str]:
-    """The messages of markdown ``text``, in order (repeats kept)."""
+    """List the messages of markdown ``text``, in order (repeats kept)."""
     return [p.text for p in segment(text) if p.kind == "msg"]

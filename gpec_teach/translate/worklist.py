@@ -38,7 +38,7 @@ def todo(
     root: Path = ROOT,
     locales: Path = LOCALES,
 ) -> str:
-    """The work list of ``lang`` for ``docnames`` (all documents by default)."""
+    """Write the work list of ``lang`` for ``docnames`` (all documents by default)."""
     chunks = []
     for docname in docnames or documents(root):
         path = po_path(docname, lang, locales)
