@@ -67,8 +67,8 @@ def glossary_terms(text: str) -> list[str]:
     for line in lines[start + 1 :]:
         if line.strip() == fence:
             return terms
-        if line.strip() and not line[0].isspace():
-            terms.append(line.rstrip())
+        if line.strip() and not line[0].isspace() and not line.startswith(":"):
+            terms.append(line.rstrip())  # a line starting with ":" is an option (:sorted:)
     raise ValueError(
         f"text: the {fence}{{glossary}} fence opened on line {start + 1} is never closed; "
         f"close it with a line holding only {fence}"
