@@ -22,7 +22,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from gpec_teach.translate.catalog import LOCALES, ROOT, documents, po_path, read
+from gpec_teach.translate.catalog import LOCALES, ROOT, documents, lookup, po_path, read
 from gpec_teach.translate.segment import segment
 
 _ROLE = re.compile(r"\{(?P<name>[\w:.-]+)\}`(?P<content>[^`]*)`")
@@ -141,21 +141,8 @@ def termbase(path: Path = LOCALES / "termbase.csv") -> tuple[dict, ...]:
 
 
 def glossary_terms(lang: str, root: Path = ROOT, locales: Path = LOCALES) -> set[str]:
-    """Lower-cased terms of the ``{glossary}`` of ``book/glossary`` in ``lang``."""
-    from gpec_teach.translate import translate_markdown
-
-    text = (root / "book" / "glossary.md").read_text(encoding="utf-8")
-    if lang != "en":
-        text = translate_markdown(text, lang, "book/glossary")
-    terms, inside = set(), False
-    for line in text.splitlines():
-        if line.startswith("```{glossary}"):
-            inside = True
-        elif inside and line.startswith("```"):
-            break
-        elif inside and line.strip() and not line.startswith((" ", ":")):
-            terms.add(line.strip().lower())
-    return terms
+    """Return the lower-cased glossary headings of ``book/glossary`` in ``lang``."""
+    return {heading.lower() for heading in glossary_headings(lang, root, locales).values()}
 
 
 def _stems(term: str) -> list[str]:
@@ -205,12 +192,14 @@ def lint(
     return out
 
 
-def glossary_headings(lang: str, root: Path = ROOT) -> dict[str, str]:
-    """English glossary term -> its heading in the ``lang`` glossary (translated or not)."""
-    text = (root / "book" / "glossary.md").read_text(encoding="utf-8")
-    from gpec_teach.translate.catalog import lookup
+def glossary_headings(lang: str, root: Path = ROOT, locales: Path = LOCALES) -> dict[str, str]:
+    """Map each English glossary term to its heading in the ``lang`` glossary.
 
-    table = lookup("book/glossary", lang)
+    A heading without a reviewed translation stays in English; ``lang="en"`` maps each term
+    to itself.
+    """
+    text = (root / "book" / "glossary.md").read_text(encoding="utf-8")
+    table = {} if lang == "en" else lookup("book/glossary", lang, locales)
     out, inside = {}, False
     for piece in segment(text):
         if piece.kind == "raw" and piece.text.startswith("```{glossary}"):
