@@ -63,7 +63,6 @@ _HEADER = {
     "project": DOMAIN,
     "version": __version__,
     "copyright_holder": "GPEC curriculum contributors",
-    "msgid_bugs_address": "https://github.com/gpec-curriculum/issues",
 }
 
 
@@ -214,8 +213,12 @@ def _forms(message) -> list[tuple[str, str]]:
 
 def _entries(catalog) -> dict:
     """Translated entries of a catalogue: {(msgid, context): msgstr}, header left out."""
+
+    def hashable(value):
+        return tuple(value) if isinstance(value, tuple | list) else value
+
     return {
-        (m.id, m.context): m.string
+        (hashable(m.id), m.context): hashable(m.string)
         for m in catalog
         if m.id and not m.fuzzy and all(_forms_filled(m))
     }
@@ -226,7 +229,8 @@ def _forms_filled(message) -> list[bool]:
 
 
 def _key(message):
-    return (message.id, message.context)
+    ids = tuple(message.id) if isinstance(message.id, tuple | list) else message.id
+    return (ids, message.context)
 
 
 def check(languages: Sequence[str] = LANGUAGES) -> list[str]:
