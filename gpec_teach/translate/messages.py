@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import string
 import sys
 from collections import Counter
@@ -197,7 +198,11 @@ def placeholders(text: str) -> Counter:
     True
     """
     fields = Counter()
-    for _literal, name, spec, conversion in string.Formatter().parse(text):
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:  # a lone brace: a text never formatted; compare its braces as they are
+        return Counter(re.findall(r"[{}]", text))
+    for _literal, name, spec, conversion in parsed:
         if name is not None:
             conv = f"!{conversion}" if conversion else ""
             fields["{" + name + conv + (f":{spec}" if spec else "") + "}"] += 1
@@ -205,14 +210,14 @@ def placeholders(text: str) -> Counter:
 
 
 def _forms(message) -> list[tuple[str, str]]:
-    """(English, translation) pairs of a message, one per plural form."""
+    """Return the (English, translation) pairs of a message, one per plural form."""
     ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
     strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
     return [(ids[min(i, len(ids) - 1)], text) for i, text in enumerate(strings)]
 
 
 def _entries(catalog) -> dict:
-    """Translated entries of a catalogue: {(msgid, context): msgstr}, header left out."""
+    """Return the translated entries of a catalogue, {(msgid, context): msgstr}, without header."""
 
     def hashable(value):
         return tuple(value) if isinstance(value, tuple | list) else value
