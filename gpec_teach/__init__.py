@@ -19,6 +19,8 @@ _EXPORTS: dict[str, str] = {
     "check": "exercises",
     "list_exercises": "exercises",
     "answer_key": "exercises",
+    "set_language": "i18n",
+    "get_language": "i18n",
     "load": "data",
     "list_datasets": "data",
     "verify": "data",

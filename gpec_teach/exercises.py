@@ -7,6 +7,10 @@ answer is compared with the expected value and the feedback explains what probab
 wrong (units, percent vs fraction, a threshold, a missing class), not only "wrong".
 
 Answers are compared as values. Text is never evaluated as code.
+
+Feedback is shown in the language chosen with :func:`gpec_teach.set_language` (English,
+French or Spanish; see :mod:`gpec_teach.i18n`). The messages of the exercise bank are
+written with ``_("...")`` (translated when shown) and formatted after translation.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._validation import check_choice, describe
+from .i18n import N_, LazyText, _, ngettext
 
 __all__ = ["Exercise", "Feedback", "answer_key", "check", "register", "list_exercises"]
 
@@ -27,14 +32,14 @@ _KINDS = ("number", "category", "set", "array")
 
 #: Factors that turn a right answer into a typical wrong one, with the explanation.
 _UNIT_SLIPS = (
-    (100.0, "a percentage where a fraction (0-1) was asked, or ha where km2 was asked"),
-    (0.01, "a fraction where a percentage was asked, or km2 where ha was asked"),
-    (1e4, "m2 where ha was asked (1 ha = 10 000 m2)"),
-    (1e-4, "ha where m2 was asked (1 ha = 10 000 m2)"),
-    (1e6, "m2 where km2 was asked (1 km2 = 1 000 000 m2)"),
-    (1e-6, "km2 where m2 was asked"),
-    (1e3, "metres where kilometres were asked"),
-    (1e-3, "kilometres where metres were asked"),
+    (100.0, N_("a percentage where a fraction (0-1) was asked, or ha where km2 was asked")),
+    (0.01, N_("a fraction where a percentage was asked, or km2 where ha was asked")),
+    (1e4, N_("m2 where ha was asked (1 ha = 10 000 m2)")),
+    (1e-4, N_("ha where m2 was asked (1 ha = 10 000 m2)")),
+    (1e6, N_("m2 where km2 was asked (1 km2 = 1 000 000 m2)")),
+    (1e-6, N_("km2 where m2 was asked")),
+    (1e3, N_("metres where kilometres were asked")),
+    (1e-3, N_("kilometres where metres were asked")),
 )
 
 
@@ -51,11 +56,15 @@ class Feedback:
 
     def _repr_markdown_(self) -> str:
         mark = "✅" if self.correct else "❌"
-        return f"{mark} **Exercise {self.exercise_id}**: {self.message}"
+        text = _("**Exercise {exercise_id}**: {message}")
+        return f"{mark} " + text.format(exercise_id=self.exercise_id, message=self.message)
 
     def __repr__(self) -> str:
-        mark = "correct" if self.correct else "not yet"
-        return f"Exercise {self.exercise_id} ({mark}): {self.message}"
+        if self.correct:
+            text = _("Exercise {exercise_id} (correct): {message}")
+        else:
+            text = _("Exercise {exercise_id} (not yet): {message}")
+        return text.format(exercise_id=self.exercise_id, message=self.message)
 
 
 @dataclass
@@ -74,12 +83,14 @@ class Exercise:
         Function without arguments returning the expected answer (computed from the data).
     rtol, atol : float
         Relative and absolute tolerance for numbers and arrays.
-    unit : str
-        Unit of the expected number, shown in feedback.
-    hints : list of (callable, str)
+    unit : str or LazyText
+        Unit of the expected number, shown in feedback (a word such as "records" is
+        written ``_("records")`` so that it is translated).
+    hints : list of (callable, str or LazyText)
         ``(predicate(answer, expected) -> bool, message)``, tried in order when the answer
-        is wrong; the first that matches explains the mistake.
-    explanation : str
+        is wrong; the first that matches explains the mistake. Messages are translated
+        when shown (:func:`gpec_teach.i18n.lazy_gettext`).
+    explanation : str or LazyText
         Shown when the answer is right, to consolidate what was learnt.
     """
 
@@ -88,9 +99,9 @@ class Exercise:
     expected: Callable[[], object]
     rtol: float = 1e-3
     atol: float = 0.0
-    unit: str = ""
+    unit: str | LazyText = ""
     hints: list = field(default_factory=list)
-    explanation: str = ""
+    explanation: str | LazyText = ""
 
 
 _REGISTRY: dict[str, Exercise] = {}
@@ -113,7 +124,9 @@ def register(exercise: Exercise) -> Exercise:
 def _lookup(exercise_id: str) -> Exercise:
     if not isinstance(exercise_id, str):
         raise TypeError(
-            f"exercise_id must be text like '07.1'. Got exercise_id={describe(exercise_id)}."
+            _("exercise_id must be text like '07.1'. Got exercise_id={value}.").format(
+                value=describe(exercise_id)
+            )
         )
     if exercise_id not in _REGISTRY:
         notebook = exercise_id.split(".", 1)[0]
@@ -123,10 +136,12 @@ def _lookup(exercise_id: str) -> Exercise:
             except ModuleNotFoundError:
                 pass
     if exercise_id not in _REGISTRY:
-        known = ", ".join(sorted(_REGISTRY)) or "none loaded yet"
+        known = ", ".join(sorted(_REGISTRY)) or _("none loaded yet")
         raise ValueError(
-            f"There is no exercise {exercise_id!r}. Use the number printed above the "
-            f"exercise, like '07.1'. Known exercises: {known}."
+            _(
+                "There is no exercise {exercise_id}. Use the number printed above the "
+                "exercise, like '07.1'. Known exercises: {known}."
+            ).format(exercise_id=repr(exercise_id), known=known)
         )
     return _REGISTRY[exercise_id]
 
@@ -175,17 +190,25 @@ def answer_key(notebook: int):
     for exercise_id in list_exercises(notebook):
         ex = _REGISTRY[exercise_id]
         value = ex.expected()
+        relative = _("relative {rtol:g}").format(rtol=ex.rtol)
         if _is_number(value):
             shown = f"{float(value):.4g}"
-            tolerance = f"relative {ex.rtol:g}" + (f", absolute {ex.atol:g}" if ex.atol else "")
+            absolute = _(", absolute {atol:g}").format(atol=ex.atol) if ex.atol else ""
+            tolerance = relative + absolute
         elif isinstance(value, set | frozenset | list | tuple):
             shown, tolerance = ", ".join(sorted(str(v) for v in value)), ""
         elif hasattr(value, "shape"):
-            shown, tolerance = f"array of shape {tuple(value.shape)}", f"relative {ex.rtol:g}"
+            shown = _("array of shape {shape}").format(shape=tuple(value.shape))
+            tolerance = relative
         else:
             shown, tolerance = str(value), ""
         rows.append(
-            {"exercise": exercise_id, "answer": shown, "unit": ex.unit, "tolerance": tolerance}
+            {
+                "exercise": exercise_id,
+                "answer": shown,
+                "unit": str(ex.unit),
+                "tolerance": tolerance,
+            }
         )
     return pd.DataFrame(rows, columns=["exercise", "answer", "unit", "tolerance"])
 
@@ -197,25 +220,32 @@ def _is_number(value) -> bool:
 def _check_number(ex: Exercise, answer, expected) -> tuple[bool, str]:
     unit = f" {ex.unit}" if ex.unit else ""
     if isinstance(answer, str):
-        return False, (
-            f"Give the answer as a number, not as text: check({ex.id!r}, 12.5), "
-            f"not check({ex.id!r}, '12.5')."
-        )
+        return False, _(
+            "Give the answer as a number, not as text: check({exercise_id}, 12.5), "
+            "not check({exercise_id}, '12.5')."
+        ).format(exercise_id=repr(ex.id))
     if isinstance(answer, np.ndarray) and answer.size == 1:
         answer = answer.item()
     if not _is_number(answer):
-        return False, f"Give one number{unit}; got {describe(answer)}."
+        return False, _("Give one number{unit}; got {answer}.").format(
+            unit=unit, answer=describe(answer)
+        )
     answer, expected = float(answer), float(expected)
     if math.isclose(answer, expected, rel_tol=ex.rtol, abs_tol=ex.atol):
         return True, ""
     for predicate, message in ex.hints:
         if predicate(answer, expected):
-            return False, message
+            return False, str(message)
     for factor, slip in _UNIT_SLIPS:
         if expected and math.isclose(answer, expected * factor, rel_tol=max(ex.rtol, 1e-3)):
-            return False, f"Your number is off by a factor of {factor:g}: this looks like {slip}."
-    direction = "too high" if answer > expected else "too low"
-    return False, f"{answer:g}{unit} is {direction}. Re-read the question and check each step."
+            return False, _(
+                "Your number is off by a factor of {factor:g}: this looks like {slip}."
+            ).format(factor=factor, slip=_(slip))
+    if answer > expected:
+        text = _("{answer:g}{unit} is too high. Re-read the question and check each step.")
+    else:
+        text = _("{answer:g}{unit} is too low. Re-read the question and check each step.")
+    return False, text.format(answer=answer, unit=unit)
 
 
 def _norm(value):
@@ -227,36 +257,44 @@ def _check_category(ex: Exercise, answer, expected) -> tuple[bool, str]:
         return True, ""
     for predicate, message in ex.hints:
         if predicate(answer, expected):
-            return False, message
-    return (
-        False,
-        f"{describe(answer)} is not the answer. Look again at the result that decides it.",
-    )
+            return False, str(message)
+    return False, _(
+        "{answer} is not the answer. Look again at the result that decides it."
+    ).format(answer=describe(answer))
 
 
 def _check_set(ex: Exercise, answer, expected) -> tuple[bool, str]:
     if isinstance(answer, str) or not isinstance(answer, Iterable):
-        return False, "Give the answer as a list of items, for example [3, 7, 12]."
+        return False, _("Give the answer as a list of items, for example [3, 7, 12].")
     got = {_norm(a.item() if isinstance(a, np.generic) else a) for a in answer}
     want = {_norm(e) for e in expected}
     if got == want:
         return True, ""
     for predicate, message in ex.hints:
         if predicate(got, want):
-            return False, message
+            return False, str(message)
     parts = []
     if want - got:
-        parts.append(f"{len(want - got)} item(s) are missing")
+        count = len(want - got)
+        text = ngettext("{count} item(s) are missing", "{count} item(s) are missing", count)
+        parts.append(text.format(count=count))
     if got - want:
-        parts.append(f"{len(got - want)} item(s) should not be there")
-    return False, "; ".join(parts).capitalize() + "."
+        count = len(got - want)
+        text = ngettext(
+            "{count} item(s) should not be there", "{count} item(s) should not be there", count
+        )
+        parts.append(text.format(count=count))
+    text = "; ".join(parts)
+    return False, text[:1].upper() + text[1:] + "."
 
 
 def _check_array(ex: Exercise, answer, expected) -> tuple[bool, str]:
     got = np.asarray(getattr(answer, "values", answer))
     want = np.asarray(getattr(expected, "values", expected))
     if got.shape != want.shape:
-        return False, f"Your array has shape {got.shape}; the answer has shape {want.shape}."
+        return False, _("Your array has shape {got}; the answer has shape {want}.").format(
+            got=got.shape, want=want.shape
+        )
     if got.dtype == bool or want.dtype == bool:
         same = got.astype(bool) == want.astype(bool)
     else:
@@ -267,10 +305,9 @@ def _check_array(ex: Exercise, answer, expected) -> tuple[bool, str]:
         return True, ""
     for predicate, message in ex.hints:
         if predicate(got, want):
-            return False, message
-    return (
-        False,
-        f"{(~same).sum()} of {same.size} cells differ from the answer ({(~same).mean():.1%}).",
+            return False, str(message)
+    return False, _("{count} of {size} cells differ from the answer ({share:.1%}).").format(
+        count=(~same).sum(), size=same.size, share=(~same).mean()
     )
 
 
@@ -309,5 +346,8 @@ def check(exercise_id: str, answer) -> Feedback:
     expected = exercise.expected()
     correct, message = _CHECKERS[exercise.kind](exercise, answer, expected)
     if correct:
-        message = f"Right: {exercise.explanation}" if exercise.explanation else "Right."
+        if exercise.explanation:
+            message = _("Right: {explanation}").format(explanation=exercise.explanation)
+        else:
+            message = _("Right.")
     return Feedback(exercise_id, correct, message)

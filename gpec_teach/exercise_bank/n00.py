@@ -24,6 +24,7 @@ import numpy as np
 
 from .. import data
 from ..exercises import Exercise, register
+from ..i18n import lazy_gettext as _
 
 YEAR = 2020
 #: Row and column of the cell read in exercise 00.5.
@@ -135,16 +136,18 @@ register(
         "number",
         _designated_protected_areas,
         rtol=0.0,
-        explanation="every polygon record except the one proposed area is designated.",
+        explanation=_("every polygon record except the one proposed area is designated."),
         hints=[
             (
                 lambda a, e: a == _all_records(),
-                "That is every record: one of them has the status 'Proposed'.",
+                _("That is every record: one of them has the status 'Proposed'."),
             ),
             (
                 lambda a, e: a == _all_records() + 1,
-                "Count the polygon layer only ('protected_areas'), and leave the proposed "
-                "area out.",
+                _(
+                    "Count the polygon layer only ('protected_areas'), and leave the proposed "
+                    "area out."
+                ),
             ),
         ],
     )
@@ -156,16 +159,18 @@ register(
         "number",
         cell_area_ha,
         unit="ha",
-        explanation="a 250 m cell covers 250 m x 250 m = 62 500 m2, and 1 ha is 10 000 m2.",
+        explanation=_("a 250 m cell covers 250 m x 250 m = 62 500 m2, and 1 ha is 10 000 m2."),
         hints=[
             (
                 lambda a, e: math.isclose(a, 250 / 100, rel_tol=1e-6),
-                "You divided the width by 100. An area is width x width: multiply first, "
-                "then divide by 10 000 m2 per ha.",
+                _(
+                    "You divided the width by 100. An area is width x width: multiply first, "
+                    "then divide by 10 000 m2 per ha."
+                ),
             ),
             (
                 lambda a, e: math.isclose(a, cell_area_ha(100), rel_tol=1e-6),
-                "That is the area of a 100 m cell. The question asks about the 250 m grid.",
+                _("That is the area of a 100 m cell. The question asks about the 250 m grid."),
             ),
         ],
     )
@@ -176,16 +181,18 @@ register(
         "00.4",
         "category",
         lambda: class_name(NAMED_CLASS),
-        explanation="a dictionary finds a value by its key: class_names[6] is class 6.",
+        explanation=_("a dictionary finds a value by its key: class_names[6] is class 6."),
         hints=[
             (
                 lambda a, e: str(a).strip().lower() == class_name(NAMED_CLASS + 1),
-                "That is class 7, the seventh item. A list counts from 0, so item 6 is the "
-                "seventh. A dictionary is looked up by its key: use class_names[6].",
+                _(
+                    "That is class 7, the seventh item. A list counts from 0, so item 6 is the "
+                    "seventh. A dictionary is looked up by its key: use class_names[6]."
+                ),
             ),
             (
                 lambda a, e: str(a).strip().lower() == class_name(NAMED_CLASS - 1),
-                "That is class 5. Look up the key 6 itself: class_names[6].",
+                _("That is class 5. Look up the key 6 itself: class_names[6]."),
             ),
         ],
     )
@@ -197,17 +204,21 @@ register(
         "number",
         lambda: cell_value(*CELL),
         rtol=0.0,
-        explanation="lc[300, 400] reads row 300, column 400: rows (y) first, then columns (x).",
+        explanation=_("lc[300, 400] reads row 300, column 400: rows (y) first, then columns (x)."),
         hints=[
             (
                 lambda a, e: a == cell_value(CELL[1], CELL[0]),
-                "That is row 400, column 300: the order is swapped. Rows come first: "
-                "lc[row, column].",
+                _(
+                    "That is row 400, column 300: the order is swapped. Rows come first: "
+                    "lc[row, column]."
+                ),
             ),
             (
                 lambda a, e: a == cell_value(CELL[0] - 1, CELL[1] - 1),
-                "That is the cell one row up and one column left. Python counts from 0, so "
-                "lc[300, 400] needs no correction.",
+                _(
+                    "That is the cell one row up and one column left. Python counts from 0, so "
+                    "lc[300, 400] needs no correction."
+                ),
             ),
         ],
     )
@@ -219,19 +230,19 @@ register(
         "number",
         class_km2,
         unit="km2",
-        explanation="each forest cell is 1 ha, and 100 ha make 1 km2.",
+        explanation=_("each forest cell is 1 ha, and 100 ha make 1 km2."),
         hints=[
             (
                 _is(lambda: class_km2((FOREST, FOREST + 1))),
-                "That counts forest and woodland/savanna. Use lc == 3 only.",
+                _("That counts forest and woodland/savanna. Use lc == 3 only."),
             ),
             (
                 _is(lambda: class_km2(year=2000)),
-                "That is the forest of 2000. Load the land cover of 2020.",
+                _("That is the forest of 2000. Load the land cover of 2020."),
             ),
             (
                 _is(lambda: class_km2(year=2010)),
-                "That is the forest of 2010. Load the land cover of 2020.",
+                _("That is the forest of 2010. Load the land cover of 2020."),
             ),
         ],
     )
@@ -243,16 +254,20 @@ register(
         "number",
         largest_area,
         unit="km2",
-        explanation="the largest record is the biosphere reserve; GIS_AREA is the polygon's area.",
+        explanation=_(
+            "the largest record is the biosphere reserve; GIS_AREA is the polygon's area."
+        ),
         hints=[
             (
                 _is(lambda: largest_area("REP_AREA")),
-                "That is the largest REP_AREA, the area the country reported. The question "
-                "asks for GIS_AREA, the area of the polygon.",
+                _(
+                    "That is the largest REP_AREA, the area the country reported. The question "
+                    "asks for GIS_AREA, the area of the polygon."
+                ),
             ),
             (
                 _is(lambda: country_area(None, designated_only=False)),
-                "That is the sum of the column. Use .max() for the largest value.",
+                _("That is the sum of the column. Use .max() for the largest value."),
             ),
         ],
     )
@@ -264,20 +279,24 @@ register(
         "number",
         country_area,
         unit="km2",
-        explanation="the designated records of Belmora only; the proposed Northern Link is left out.",
+        explanation=_(
+            "the designated records of Belmora only; the proposed Northern Link is left out."
+        ),
         hints=[
             (
                 _is(lambda: country_area(designated_only=False)),
-                "That includes the proposed Northern Link. Keep only the rows whose STATUS "
-                "is 'Designated'.",
+                _(
+                    "That includes the proposed Northern Link. Keep only the rows whose STATUS "
+                    "is 'Designated'."
+                ),
             ),
             (
                 _is(lambda: country_area(column="REP_AREA")),
-                "That is the reported area (REP_AREA). Sum GIS_AREA.",
+                _("That is the reported area (REP_AREA). Sum GIS_AREA."),
             ),
             (
                 _is(lambda: country_area(None)),
-                "That is all three countries. Select Belmora too: ISO3 == 'XBE'.",
+                _("That is all three countries. Select Belmora too: ISO3 == 'XBE'."),
             ),
         ],
     )
@@ -288,20 +307,22 @@ register(
         "00.9",
         "number",
         share_high_resistance,
-        explanation="water, cropland and built-up land cover more than a third of the land.",
+        explanation=_("water, cropland and built-up land cover more than a third of the land."),
         hints=[
             (
                 _is(lambda: share_high_resistance(land_only=False)),
-                "You divided by every cell of the grid, sea included. Divide by the land: "
-                "the cells that are not NaN.",
+                _(
+                    "You divided by every cell of the grid, sea included. Divide by the land: "
+                    "the cells that are not NaN."
+                ),
             ),
             (
                 _is(lambda: 1 - share_high_resistance()),
-                "That is the share of land that is easier to cross. Count resistance >= 40.",
+                _("That is the share of land that is easier to cross. Count resistance >= 40."),
             ),
             (
                 _is(lambda: share_high_resistance(high=41)),
-                "You used > 40. The question asks for 40 or more: >= 40.",
+                _("You used > 40. The question asks for 40 or more: >= 40."),
             ),
         ],
     )
@@ -313,12 +334,14 @@ register(
         "number",
         missing_class,
         rtol=0.0,
-        explanation="the error names the class the table forgot, and says how to fix it.",
+        explanation=_("the error names the class the table forgot, and says how to fix it."),
         hints=[
             (
                 lambda a, e: a == 0,
-                "0 is the sea: the raster's nodata. reclassify leaves it empty (NaN) and never "
-                "asks for it. Read the class the message names.",
+                _(
+                    "0 is the sea: the raster's nodata. reclassify leaves it empty (NaN) and never "
+                    "asks for it. Read the class the message names."
+                ),
             ),
         ],
     )

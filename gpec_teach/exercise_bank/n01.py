@@ -7,6 +7,7 @@ answers are computed, not typed in.
 import numpy as np
 
 from ..exercises import Exercise, register
+from ..i18n import lazy_gettext as _
 
 
 def _distances() -> np.ndarray:
@@ -32,11 +33,14 @@ register(
         "01.1",
         "number",
         lambda: _components(2.5),
-        explanation="at 2.5 km the 40 patches fall into this many separate groups.",
+        explanation=_("at 2.5 km the 40 patches fall into this many separate groups."),
         hints=[
-            (lambda a, e: a == 40, "40 is the number of patches: count connected groups instead."),
-            (lambda a, e: a < e, "Too few: did you use a larger distance than 2.5 km?"),
-            (lambda a, e: a > e, "Too many: did you use a smaller distance than 2.5 km?"),
+            (
+                lambda a, e: a == 40,
+                _("40 is the number of patches: count connected groups instead."),
+            ),
+            (lambda a, e: a < e, _("Too few: did you use a larger distance than 2.5 km?")),
+            (lambda a, e: a > e, _("Too many: did you use a smaller distance than 2.5 km?")),
         ],
     )
 )
@@ -46,15 +50,15 @@ register(
         "number",
         _smallest_connecting_distance,
         unit="km",
-        explanation="from this distance on, every patch can reach every other one.",
+        explanation=_("from this distance on, every patch can reach every other one."),
         hints=[
             (
                 lambda a, e: a > e,
-                "All patches are already one component at a smaller distance in the table.",
+                _("All patches are already one component at a smaller distance in the table."),
             ),
             (
                 lambda a, e: a < e,
-                "At that distance there is more than one component: look at the table again.",
+                _("At that distance there is more than one component: look at the table again."),
             ),
         ],
     )

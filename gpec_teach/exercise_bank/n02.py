@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from .. import data
 from ..exercises import Exercise, register
+from ..i18n import lazy_gettext as _
 
 CROPLAND = 6
 EX1_COUNTRY, EX1_YEAR = "XCA", 2000
@@ -116,18 +117,22 @@ register(
         unit="km2",
         rtol=2e-3,
         explanation=(
-            "this is Cazunda's cropland in 2000 on the 100 m grid; compare it with 2020 "
-            "in the zonal table to see how much farmland was added."
+            _(
+                "this is Cazunda's cropland in 2000 on the 100 m grid; compare it with 2020 "
+                "in the zonal table to see how much farmland was added."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, cropland_km2(EX1_COUNTRY, 2020)),
-                "That is the 2020 value (from the zonal table or lc_xca): load the 2000 "
-                "land cover with data.load('landcover', year=2000).",
+                _(
+                    "That is the 2020 value (from the zonal table or lc_xca): load the 2000 "
+                    "land cover with data.load('landcover', year=2000)."
+                ),
             ),
             (
                 lambda a, e: _close(a, cropland_km2(EX1_COUNTRY, 2010)),
-                "That is the 2010 value: the question asks for the year 2000.",
+                _("That is the 2010 value: the question asks for the year 2000."),
             ),
             (
                 lambda a, e: any(
@@ -135,18 +140,24 @@ register(
                     for iso3 in ("XAR", "XBE")
                     for year in (2000, 2010, 2020)
                 ),
-                "That is the cropland of another country: Cazunda is ISO3 'XCA' "
-                "(zone_ids['XCA']).",
+                _(
+                    "That is the cropland of another country: Cazunda is ISO3 'XCA' "
+                    "(zone_ids['XCA'])."
+                ),
             ),
             (
                 lambda a, e: _close(a, cropland_km2(EX1_COUNTRY, EX1_YEAR, 250), 1e-3),
-                "Close, but this is the 250 m raster: at 250 m each cell holds the most "
-                "common class, which changes areas. Use the 100 m land cover (the default).",
+                _(
+                    "Close, but this is the 250 m raster: at 250 m each cell holds the most "
+                    "common class, which changes areas. Use the 100 m land cover (the default)."
+                ),
             ),
             (
                 lambda a, e: _close(a, e * 100),
-                "This looks like hectares, or a number of 100 m cells (one cell is 1 ha): "
-                "multiply by the cell area, 0.01 km2.",
+                _(
+                    "This looks like hectares, or a number of 100 m cells (one cell is 1 ha): "
+                    "multiply by the cell area, 0.01 km2."
+                ),
             ),
         ],
     )
@@ -160,14 +171,18 @@ register(
         unit="km2",
         rtol=2e-3,
         explanation=(
-            "this is the mapped area of Belmora's protected areas in force in 2020, from "
-            "geometry in the equal-area EPSG:9191."
+            _(
+                "this is the mapped area of Belmora's protected areas in force in 2020, from "
+                "geometry in the equal-area EPSG:9191."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, pa_area_km2(EX2_COUNTRY, field="REP_AREA")),
-                "That is the sum of REP_AREA, the reported area. Compute the area from the "
-                "geometry instead: .area / 1e6 in EPSG:9191.",
+                _(
+                    "That is the sum of REP_AREA, the reported area. Compute the area from the "
+                    "geometry instead: .area / 1e6 in EPSG:9191."
+                ),
             ),
             (
                 lambda a, e: (
@@ -176,21 +191,25 @@ register(
                         a, pa_area_km2(EX2_COUNTRY, year=9999, proposed=True, field="REP_AREA")
                     )
                 ),
-                "You included the proposed Northern Link (STATUS 'Proposed', 2024). Keep only "
-                "STATUS == 'Designated' and STATUS_YR <= 2020.",
+                _(
+                    "You included the proposed Northern Link (STATUS 'Proposed', 2024). Keep only "
+                    "STATUS == 'Designated' and STATUS_YR <= 2020."
+                ),
             ),
             (
                 lambda a, e: _close(a, _belmora_in_degrees(), 1e-2),
-                "This is an area in square degrees (EPSG:4326). Measure in the equal-area "
-                "EPSG:9191 and divide m2 by 1e6.",
+                _(
+                    "This is an area in square degrees (EPSG:4326). Measure in the equal-area "
+                    "EPSG:9191 and divide m2 by 1e6."
+                ),
             ),
             (
                 lambda a, e: any(_close(a, pa_area_km2(iso3)) for iso3 in ("XAR", "XCA")),
-                "That is another country: Belmora is ISO3 'XBE'.",
+                _("That is another country: Belmora is ISO3 'XBE'."),
             ),
             (
                 lambda a, e: _close(a, _in_force(_protected_areas()).union_all().area / 1e6),
-                "That is the protected area of all three countries: keep ISO3 == 'XBE'.",
+                _("That is the protected area of all three countries: keep ISO3 == 'XBE'."),
             ),
         ],
     )
@@ -201,23 +220,29 @@ register(
         "02.3",
         "number",
         lambda: records_in_pas(),
-        unit="records",
+        unit=_("records"),
         rtol=0.0,
         atol=0.5,
         explanation=(
-            "each record is counted once, inside the protected areas in force in 2020 "
-            "(no biosphere reserve, no proposed area)."
+            _(
+                "each record is counted once, inside the protected areas in force in 2020 "
+                "(no biosphere reserve, no proposed area)."
+            )
         ),
         hints=[
             (
                 lambda a, e: a == 0,
-                "No record inside: the points and polygons are probably in different CRSs. "
-                "Use occ_m (EPSG:9191), not the points in degrees.",
+                _(
+                    "No record inside: the points and polygons are probably in different CRSs. "
+                    "Use occ_m (EPSG:9191), not the points in degrees."
+                ),
             ),
             (
                 lambda a, e: a == records_in_pas(unique=False),
-                "Some records fall in two overlapping protected areas and are counted twice: "
-                "count unique records with inside.index.nunique().",
+                _(
+                    "Some records fall in two overlapping protected areas and are counted twice: "
+                    "count unique records with inside.index.nunique()."
+                ),
             ),
             (
                 lambda a, e: (
@@ -227,7 +252,7 @@ register(
                         records_in_pas(biosphere=True, unique=False),
                     }
                 ),
-                "You included the UNESCO-MAB biosphere reserve: use the layer in_force.",
+                _("You included the UNESCO-MAB biosphere reserve: use the layer in_force."),
             ),
             (
                 lambda a, e: (
@@ -238,12 +263,14 @@ register(
                         records_in_pas(biosphere=True, proposed=True, year=9999, unique=False),
                     }
                 ),
-                "You used all protected areas: use in_force (designated by 2020, no biosphere "
-                "reserve).",
+                _(
+                    "You used all protected areas: use in_force (designated by 2020, no biosphere "
+                    "reserve)."
+                ),
             ),
             (
                 lambda a, e: a == 1600,
-                "1,600 is the number of all records: keep only those inside a protected area.",
+                _("1,600 is the number of all records: keep only those inside a protected area."),
             ),
         ],
     )

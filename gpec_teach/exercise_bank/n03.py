@@ -18,6 +18,7 @@ import numpy as np
 from .. import data
 from ..exercises import Exercise, register
 from ..fragmentation import label_patches, patch_table
+from ..i18n import lazy_gettext as _
 
 YEAR = 2020
 #: Suitability scores of the fictional ungulate per land-cover class (0 = not used).
@@ -120,33 +121,43 @@ register(
         rtol=0.0,
         atol=0.0,
         explanation=(
-            "with a 100 m edge band and at least 10 km2 (1000 ha) per core, this many core "
-            "areas remain."
+            _(
+                "with a 100 m edge band and at least 10 km2 (1000 ha) per core, this many core "
+                "areas remain."
+            )
         ),
         hints=[
             (
                 lambda a, e: a == n_cores(**(EX1_RULES | {"min_ha": 10})),
-                "That count uses a minimum of 10 ha. The rule is 10 km2: min_ha is in "
-                "hectares, so use min_ha=1000 (1 km2 = 100 ha).",
+                _(
+                    "That count uses a minimum of 10 ha. The rule is 10 km2: min_ha is in "
+                    "hectares, so use min_ha=1000 (1 km2 = 100 ha)."
+                ),
             ),
             (
                 lambda a, e: a == n_cores(**(EX1_RULES | {"edge_m": 0})),
-                "That is the count without the edge rule: remove the 100 m edge band "
-                "(edge_m=100) before you apply the minimum area.",
+                _(
+                    "That is the count without the edge rule: remove the 100 m edge band "
+                    "(edge_m=100) before you apply the minimum area."
+                ),
             ),
             (
                 lambda a, e: a == n_cores(**(EX1_RULES | {"neighbors": 4})),
-                "That is the count with 4 neighbors. Use the 8-neighbor rule "
-                "(FRAGSTATS' default, neighbors=8).",
+                _(
+                    "That is the count with 4 neighbors. Use the 8-neighbor rule "
+                    "(FRAGSTATS' default, neighbors=8)."
+                ),
             ),
             (
                 lambda a, e: a == n_cores(**BASELINE),
-                "That is the count of the baseline rules (300 m, 500 ha). Use edge_m=100 and "
-                "min_ha=1000.",
+                _(
+                    "That is the count of the baseline rules (300 m, 500 ha). Use edge_m=100 and "
+                    "min_ha=1000."
+                ),
             ),
             (
                 lambda a, e: a == n_cores(**(EX1_RULES | {"min_ha": 0})),
-                "That counts every interior piece: apply the minimum area of 10 km2 too.",
+                _("That counts every interior piece: apply the minimum area of 10 km2 too."),
             ),
         ],
     )
@@ -160,30 +171,34 @@ register(
         unit="km2",
         rtol=1e-3,
         explanation=(
-            "the total area of the core areas of exercise 03.1; areas in ha divided by 100."
+            _("the total area of the core areas of exercise 03.1; areas in ha divided by 100.")
         ),
         hints=[
             (
                 _close(lambda: core_km2(**EX1_RULES) * 100),
-                "This is the area in ha (at 100 m, also the number of cells). Divide by 100 "
-                "for km2.",
+                _(
+                    "This is the area in ha (at 100 m, also the number of cells). Divide by 100 "
+                    "for km2."
+                ),
             ),
             (
                 _close(lambda: core_km2(**(EX1_RULES | {"edge_m": 0}))),
-                "That is the area without the edge rule: remove the 100 m edge band first.",
+                _("That is the area without the edge rule: remove the 100 m edge band first."),
             ),
             (
                 _close(lambda: core_km2(**(EX1_RULES | {"min_ha": 10}))),
-                "That area uses a minimum of 10 ha; the rule is 10 km2 = 1000 ha.",
+                _("That area uses a minimum of 10 ha; the rule is 10 km2 = 1000 ha."),
             ),
             (
                 _close(lambda: core_km2(**BASELINE)),
-                "That is the area under the baseline rules (300 m, 500 ha); use the rules of "
-                "03.1.",
+                _(
+                    "That is the area under the baseline rules (300 m, 500 ha); use the rules of "
+                    "03.1."
+                ),
             ),
             (
                 _close(lambda: core_km2(**(EX1_RULES | {"neighbors": 4}))),
-                "That is the area with 4 neighbors; use neighbors=8.",
+                _("That is the area with 4 neighbors; use neighbors=8."),
             ),
         ],
     )
@@ -197,28 +212,36 @@ register(
         rtol=0.0,
         atol=0.005,
         explanation=(
-            "this share of records is well above the share of land in core areas, which "
-            "supports the map (records are biased towards roads, so it does not prove it)."
+            _(
+                "this share of records is well above the share of land in core areas, which "
+                "supports the map (records are biased towards roads, so it does not prove it)."
+            )
         ),
         hints=[
             (
                 _close(_share_of_land_in_cores, rel=0.0, abs_=0.005),
-                "That is the share of the land in core areas. The question asks for the "
-                "share of the records inside core areas.",
+                _(
+                    "That is the share of the land in core areas. The question asks for the "
+                    "share of the records inside core areas."
+                ),
             ),
             (
                 _close(_share_of_records_in_habitat, rel=0.0, abs_=0.005),
-                "That is the share of records in habitat. Use the core areas (cores > 0), "
-                "which are smaller than the habitat.",
+                _(
+                    "That is the share of records in habitat. Use the core areas (cores > 0), "
+                    "which are smaller than the habitat."
+                ),
             ),
             (
                 _close(lambda: share_of_records_in_cores(all_years=True), rel=0.0, abs_=0.005),
-                "That uses records of all years. Keep the records from 2020 on, to match the "
-                "2020 land cover.",
+                _(
+                    "That uses records of all years. Keep the records from 2020 on, to match the "
+                    "2020 land cover."
+                ),
             ),
             (
                 _close(lambda: share_of_records_in_cores(all_species=True), rel=0.0, abs_=0.005),
-                "That uses the records of all four species. Keep Ambulocerus migrans only.",
+                _("That uses the records of all four species. Keep Ambulocerus migrans only."),
             ),
         ],
     )

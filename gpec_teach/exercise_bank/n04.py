@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import data
 from ..exercises import Exercise, register
+from ..i18n import lazy_gettext as _
 from ..least_cost import cost_distance
 from ..resistance import (
     burn_lines,
@@ -103,28 +104,36 @@ register(
         lambda: _transformed("negative_exponential", EX1_C),
         rtol=1e-3,
         explanation=(
-            "with c = 4 the negative exponential curve lies well below the straight line: "
-            "moderately unsuitable wetland is assumed fairly easy to cross."
+            _(
+                "with c = 4 the negative exponential curve lies well below the straight line: "
+                "moderately unsuitable wetland is assumed fairly easy to cross."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, _transformed("linear")),
-                "That is the linear transform (100 - 99 x 0.3). Use "
-                "method='negative_exponential' with c=4.",
+                _(
+                    "That is the linear transform (100 - 99 x 0.3). Use "
+                    "method='negative_exponential' with c=4."
+                ),
             ),
             (
                 lambda a, e: _close(a, _transformed("negative_exponential", 8.0)),
-                "That is the value for c = 8. The exercise asks for c = 4.",
+                _("That is the value for c = 8. The exercise asks for c = 4."),
             ),
             (
                 lambda a, e: _close(a, _transformed("negative_exponential", EX1_C, h=0.7)),
-                "You used suitability 0.7 (1 - 0.3, or the forest value). Wetland has "
-                "suitability 0.3 in suit_table.",
+                _(
+                    "You used suitability 0.7 (1 - 0.3, or the forest value). Wetland has "
+                    "suitability 0.3 in suit_table."
+                ),
             ),
             (
                 lambda a, e: _close(a, 101.0 - e),
-                "You turned the scale upside down: high suitability must give LOW resistance "
-                "(1 at suitability 1, 100 at suitability 0).",
+                _(
+                    "You turned the scale upside down: high suitability must give LOW resistance "
+                    "(1 at suitability 1, 100 at suitability 0)."
+                ),
             ),
         ],
     )
@@ -135,31 +144,39 @@ register(
         "04.2",
         "number",
         _park_distance,
-        unit="cost units",
+        unit=_("cost units"),
         rtol=1e-3,
         explanation=(
-            "doubling the resistance of forest raises the cost distance by about a third: "
-            "part of the best route runs through forest."
+            _(
+                "doubling the resistance of forest raises the cost distance by about a third: "
+                "part of the best route runs through forest."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, _park_distance(forest=EXPERT[FOREST])),
-                "That is the cost distance with the original table (forest 5). Set the "
-                "resistance of forest (code 3) to 10.",
+                _(
+                    "That is the cost distance with the original table (forest 5). Set the "
+                    "resistance of forest (code 3) to 10."
+                ),
             ),
             (
                 lambda a, e: _close(a, _park_distance(roads=False)),
-                "You forgot the roads: burn them into the surface with burn_lines after "
-                "reclassify, as in Step 2.",
+                _(
+                    "You forgot the roads: burn them into the surface with burn_lines after "
+                    "reclassify, as in Step 2."
+                ),
             ),
             (
                 lambda a, e: _close(a, _park_distance(resolution=100)),
-                "That is the value on the 100 m grid. The exercise uses the 250 m grid: "
-                "data.load('landcover', year=2020, resolution=250).",
+                _(
+                    "That is the value on the 100 m grid. The exercise uses the 250 m grid: "
+                    "data.load('landcover', year=2020, resolution=250)."
+                ),
             ),
             (
                 lambda a, e: _close(a, e / 1000),
-                "Give the cost distance in cost units, not divided by 1000.",
+                _("Give the cost distance in cost units, not divided by 1000."),
             ),
         ],
     )
@@ -170,27 +187,33 @@ register(
         "04.3",
         "number",
         _barrier_cells,
-        unit="cells",
+        unit=_("cells"),
         rtol=0.0,
-        explanation="every water cell (resistance inf) has conductance 0: no current can pass.",
+        explanation=_("every water cell (resistance inf) has conductance 0: no current can pass."),
         hints=[
             (
                 lambda a, e: a == _nodata_cells(),
-                "Those are the sea cells. They are nodata (NaN), not barriers: count the "
-                "cells where conductance == 0.",
+                _(
+                    "Those are the sea cells. They are nodata (NaN), not barriers: count the "
+                    "cells where conductance == 0."
+                ),
             ),
             (
                 lambda a, e: a == _nodata_cells() + e,
-                "You counted nodata (NaN) cells as well. Count only cells where conductance == 0.",
+                _(
+                    "You counted nodata (NaN) cells as well. Count only cells where conductance == 0."
+                ),
             ),
             (
                 lambda a, e: a == _barrier_cells(resolution=100),
-                "That is the count on the 100 m grid. Use the 250 m surface res250_wb.",
+                _("That is the count on the 100 m grid. Use the 250 m surface res250_wb."),
             ),
             (
                 lambda a, e: a == 0,
-                "No zero cells: is water set to np.inf in the table? With a finite "
-                "resistance, conductance is never exactly 0.",
+                _(
+                    "No zero cells: is water set to np.inf in the table? With a finite "
+                    "resistance, conductance is never exactly 0."
+                ),
             ),
         ],
     )

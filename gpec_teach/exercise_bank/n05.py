@@ -13,6 +13,7 @@ from functools import cache
 
 from .. import data
 from ..exercises import Exercise, register
+from ..i18n import lazy_gettext as _
 from ..protconn import (
     WDPA_EXCLUDED_DESIGNATIONS,
     WDPA_EXCLUDED_STATUS,
@@ -85,34 +86,44 @@ register(
         lambda: _coverage("XAR", 2020),
         unit="%",
         rtol=2e-3,
-        explanation="about one sixth of Arvenia's land lies in protected areas, counted once "
-        "each, without the biosphere reserve.",
+        explanation=_(
+            "about one sixth of Arvenia's land lies in protected areas, counted once "
+            "each, without the biosphere reserve."
+        ),
         hints=[
             (
                 lambda a, e: _close(a, _naive("XAR")),
-                "This is the sum of GIS_AREA divided by the land area. That sum counts the "
-                "biosphere reserve and the overlaps: clean the records first.",
+                _(
+                    "This is the sum of GIS_AREA divided by the land area. That sum counts the "
+                    "biosphere reserve and the overlaps: clean the records first."
+                ),
             ),
             (
                 lambda a, e: _close(a, _coverage("XAR", 2020, with_biosphere=True)),
-                "You kept the UNESCO-MAB biosphere reserve. Biosphere reserves are left out "
-                "of coverage: use the default exclude_designations.",
+                _(
+                    "You kept the UNESCO-MAB biosphere reserve. Biosphere reserves are left out "
+                    "of coverage: use the default exclude_designations."
+                ),
             ),
             (
                 lambda a, e: (
                     _close(a, _coverage("XAR", 2010)) or _close(a, _coverage("XAR", 2000))
                 ),
-                "This is the value of another year: use year=2020.",
+                _("This is the value of another year: use year=2020."),
             ),
             (
                 lambda a, e: _close(
                     a, e * _land_km2("XAR") / sum(map(_land_km2, ("XAR", "XBE", "XCA")))
                 ),
-                "You divided by the land of all three countries. Divide by Arvenia's land only.",
+                _(
+                    "You divided by the land of all three countries. Divide by Arvenia's land only."
+                ),
             ),
             (
                 lambda a, e: _close(a, e * _land_km2("XAR") / 100),
-                "This looks like an area in km2. Divide it by Arvenia's land area and multiply by 100.",
+                _(
+                    "This looks like an area in km2. Divide it by Arvenia's land area and multiply by 100."
+                ),
             ),
         ],
     )
@@ -123,29 +134,32 @@ register(
         "05.2",
         "number",
         lambda: _coverage("XBE", 2020) - _coverage("XBE", 2010),
-        unit="percentage points",
+        unit=_("percentage points"),
         rtol=5e-3,
-        explanation="three designations (2012, 2014 and 2020) more than doubled Belmora's "
-        "protected share.",
+        explanation=_(
+            "three designations (2012, 2014 and 2020) more than doubled Belmora's protected share."
+        ),
         hints=[
             (
                 lambda a, e: _close(
                     a, 100 * (_coverage("XBE", 2020) / _coverage("XBE", 2010) - 1), 5e-3
                 ),
-                "This is the relative growth in percent of the 2010 value. The question asks "
-                "for percentage points: the 2020 share minus the 2010 share.",
+                _(
+                    "This is the relative growth in percent of the 2010 value. The question asks "
+                    "for percentage points: the 2020 share minus the 2010 share."
+                ),
             ),
             (
                 lambda a, e: _close(a, _coverage("XBE", 2020) - _coverage("XBE", 2000), 5e-3),
-                "This is the gain since 2000. Start from 2010.",
+                _("This is the gain since 2000. Start from 2010."),
             ),
             (
                 lambda a, e: _close(a, e * _land_km2("XBE") / 100, 5e-3),
-                "This is the gain in km2. Divide by Belmora's land area and multiply by 100.",
+                _("This is the gain in km2. Divide by Belmora's land area and multiply by 100."),
             ),
             (
                 lambda a, e: _close(a, -e, 5e-3),
-                "The sign is reversed: subtract the 2010 share from the 2020 share.",
+                _("The sign is reversed: subtract the 2010 share from the 2020 share."),
             ),
         ],
     )
@@ -156,24 +170,26 @@ register(
         "05.3",
         "number",
         lambda: _pairs(10_000.0),
-        explanation="two more pairs appear at 10 km: near neighbours across the border, not "
-        "one area split by it.",
+        explanation=_(
+            "two more pairs appear at 10 km: near neighbours across the border, not "
+            "one area split by it."
+        ),
         hints=[
             (
                 lambda a, e: a == 2 * e,
-                "Each pair is counted twice (A-B and B-A). Keep WDPAID_left < WDPAID_right.",
+                _("Each pair is counted twice (A-B and B-A). Keep WDPAID_left < WDPAID_right."),
             ),
             (
                 lambda a, e: a == _pairs(10_000.0, keep_proposed=True),
-                "You kept the proposed Northern Link area. Leave out STATUS 'Proposed'.",
+                _("You kept the proposed Northern Link area. Leave out STATUS 'Proposed'."),
             ),
             (
                 lambda a, e: a == _pairs(1_000.0),
-                "This is the count for 1 km. The CRS unit is the metre: distance=10_000.",
+                _("This is the count for 1 km. The CRS unit is the metre: distance=10_000."),
             ),
             (
                 lambda a, e: a == _pairs(10_000.0, same_country=True),
-                "This count includes pairs within one country. Keep pairs whose ISO3 differ.",
+                _("This count includes pairs within one country. Keep pairs whose ISO3 differ."),
             ),
         ],
     )

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import data
 from ..exercises import Exercise, register
+from ..i18n import lazy_gettext as _
 from ..movement import clean_fixes, label_seasons, net_squared_displacement, read_fixes, steps
 
 CRS = "EPSG:9191"
@@ -79,27 +80,29 @@ register(
         "06.1",
         "number",
         lambda: int(_report(EX1_SPEED_KMH)["speed"]),
-        unit="fixes",
+        unit=_("fixes"),
         explanation=(
-            "a threshold at the 99th percentile removes many real fixes (the animals' "
-            "fastest ordinary moves) besides the few true spikes."
+            _(
+                "a threshold at the 99th percentile removes many real fixes (the animals' "
+                "fastest ordinary moves) besides the few true spikes."
+            )
         ),
         hints=[
             (
                 lambda a, e: a == _report(MAX_SPEED_KMH)["speed"],
-                "That is the count at 3 km/h, the notebook's threshold. Use max_speed_kmh=1.",
+                _("That is the count at 3 km/h, the notebook's threshold. Use max_speed_kmh=1."),
             ),
             (
                 lambda a, e: a == _report(EX1_SPEED_KMH)["total removed"],
-                "That is the total of all reasons. Give only the 'speed' row of the report.",
+                _("That is the total of all reasons. Give only the 'speed' row of the report."),
             ),
             (
                 lambda a, e: a == _report(EX1_SPEED_KMH / 3.6)["speed"],
-                "max_speed_kmh is in km/h, not m/s: pass 1, not 1 / 3.6.",
+                _("max_speed_kmh is in km/h, not m/s: pass 1, not 1 / 3.6."),
             ),
             (
                 lambda a, e: a > 1000,
-                "That looks like a number of fixes kept, not removed as speed spikes.",
+                _("That looks like a number of fixes kept, not removed as speed spikes."),
             ),
         ],
     )
@@ -112,19 +115,19 @@ register(
         lambda: float(_step_lengths().median()),
         unit="m",
         rtol=2e-3,
-        explanation="a typical 4-hour step inside a seasonal range is a few hundred metres.",
+        explanation=_("a typical 4-hour step inside a seasonal range is a few hundred metres."),
         hints=[
             (
                 lambda a, e: np.isclose(a, _step_lengths().mean(), rtol=2e-3),
-                "That is the mean step length. The question asks for the median.",
+                _("That is the mean step length. The question asks for the median."),
             ),
             (
                 lambda a, e: np.isclose(a, e / 1000, rtol=2e-3),
-                "That is in kilometres: the column length_m is already in metres.",
+                _("That is in kilometres: the column length_m is already in metres."),
             ),
             (
                 lambda a, e: a < 1,
-                "That looks like a speed (km/h) or a length in km: use st['length_m'].",
+                _("That looks like a speed (km/h) or a length in km: use st['length_m']."),
             ),
         ],
     )
@@ -135,25 +138,25 @@ register(
         "06.3",
         "number",
         lambda: _median_doy("departure"),
-        unit="day of the year",
+        unit=_("day of the year"),
         atol=0.01,
-        explanation="the median spring departure of 2020 falls in the second half of April.",
+        explanation=_("the median spring departure of 2020 falls in the second half of April."),
         hints=[
             (
                 lambda a, e: np.isclose(a, _median_doy("arrival")),
-                "That is the median arrival. Use the 'departure' column.",
+                _("That is the median arrival. Use the 'departure' column."),
             ),
             (
                 lambda a, e: np.isclose(a, _median_doy("departure", year=None)),
-                "That includes the spring of 2021 (AM02, AM06). Keep the year 2020 only.",
+                _("That includes the spring of 2021 (AM02, AM06). Keep the year 2020 only."),
             ),
             (
                 lambda a, e: a <= 31,
-                "That looks like a day of the month. Use .dt.day_of_year (1 = 1 January).",
+                _("That looks like a day of the month. Use .dt.day_of_year (1 = 1 January)."),
             ),
             (
                 lambda a, e: a > 250,
-                "That is in autumn: use dates.loc['spring'].",
+                _("That is in autumn: use dates.loc['spring']."),
             ),
         ],
     )

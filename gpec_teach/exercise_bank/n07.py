@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import data
 from ..exercises import Exercise, register
+from ..i18n import lazy_gettext as _
 from ..least_cost import corridor_network, cost_distance, least_cost_path
 from ..resistance import burn_lines, reclassify
 
@@ -159,38 +160,50 @@ register(
         "07.1",
         "number",
         _ex1_expected,
-        unit="cost units (resistance x m)",
+        unit=_("cost units (resistance x m)"),
         rtol=1e-3,
         explanation=(
-            "two edge steps along the bottom row, 100 x (4 + 2) / 2 = 300 and "
-            "100 x (2 + 1) / 2 = 150, then one diagonal step into the gap, "
-            "141.4 x (1 + 1) / 2 = 141.4."
+            _(
+                "two edge steps along the bottom row, 100 x (4 + 2) / 2 = 300 and "
+                "100 x (2 + 1) / 2 = 150, then one diagonal step into the gap, "
+                "141.4 x (1 + 1) / 2 = 141.4."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, _ex1_slip(neighbors=4)),
-                "That is the cost with 4 neighbours. With 8 neighbours the last move can "
-                "be a diagonal step from (4, 2) straight into the gap at (3, 3).",
+                _(
+                    "That is the cost with 4 neighbours. With 8 neighbours the last move can "
+                    "be a diagonal step from (4, 2) straight into the gap at (3, 3)."
+                ),
             ),
             (
                 lambda a, e: _close(a, _ex1_slip(diagonal=1.0)),
-                "A diagonal step is 100 x sqrt(2) = 141.4 m long, not 100 m: multiply the "
-                "mean resistance of the two cells by 141.4.",
+                _(
+                    "A diagonal step is 100 x sqrt(2) = 141.4 m long, not 100 m: multiply the "
+                    "mean resistance of the two cells by 141.4."
+                ),
             ),
             (
                 lambda a, e: _close(a, _ex1_slip(rule="sum")),
-                "You added the two resistances. A step costs the MEAN of the two cells' "
-                "resistance, (R_a + R_b) / 2, times the step length.",
+                _(
+                    "You added the two resistances. A step costs the MEAN of the two cells' "
+                    "resistance, (R_a + R_b) / 2, times the step length."
+                ),
             ),
             (
                 lambda a, e: _close(a, e / CELLSIZE),
-                "You counted in cells. Multiply each step by the cell size, 100 m, to get "
-                "cost units (resistance x metres).",
+                _(
+                    "You counted in cells. Multiply each step by the cell size, 100 m, to get "
+                    "cost units (resistance x metres)."
+                ),
             ),
             (
                 lambda a, e: a > e,
-                "There is a cheaper route: follow the easy bottom row first, then step "
-                "diagonally into the gap.",
+                _(
+                    "There is a cheaper route: follow the easy bottom row first, then step "
+                    "diagonally into the gap."
+                ),
             ),
         ],
     )
@@ -201,35 +214,45 @@ register(
         "07.2",
         "number",
         _ex2_expected,
-        unit="cost units",
+        unit=_("cost units"),
         rtol=2e-3,
         explanation=(
-            "the cheapest route from Upper Arva Headwaters to Belhills costs this much on the "
-            "2020 surface; it must cross the Korvi - Lunde road."
+            _(
+                "the cheapest route from Upper Arva Headwaters to Belhills costs this much on the "
+                "2020 surface; it must cross the Korvi - Lunde road."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, _path(*EX2_CORES, 2010).cost),
-                "That is the value on the 2010 surface. Use the 2020 land cover with the "
-                "roads open in 2020.",
+                _(
+                    "That is the value on the 2010 surface. Use the 2020 land cover with the "
+                    "roads open in 2020."
+                ),
             ),
             (
                 lambda a, e: _close(a, _path(*EX2_CORES, 2020, roads=False).cost),
-                "You forgot the roads: burn the roads open in 2020 into the resistance "
-                "before you compute the path.",
+                _(
+                    "You forgot the roads: burn the roads open in 2020 into the resistance "
+                    "before you compute the path."
+                ),
             ),
             (
                 lambda a, e: _close(a, e / 1000),
-                "You divided by 1000. Give the least-cost distance in cost units, as "
-                "least_cost_path returns it (.cost).",
+                _(
+                    "You divided by 1000. Give the least-cost distance in cost units, as "
+                    "least_cost_path returns it (.cost)."
+                ),
             ),
             (
                 lambda a, e: (
                     _close(a, _path(*EX2_CORES, EX2_YEAR).length)
                     or _close(a, _path(*EX2_CORES, EX2_YEAR).length / 1000)
                 ),
-                "That is the length of the path (.length). The question asks for its cost "
-                "(.cost).",
+                _(
+                    "That is the length of the path (.length). The question asks for its cost "
+                    "(.cost)."
+                ),
             ),
         ],
     )
@@ -243,22 +266,26 @@ register(
         unit="",
         rtol=2e-3,
         explanation=(
-            "the link costs this many times its straight-line (edge-to-edge) distance: "
-            "the highest ratio of the network, a short but hard link."
+            _(
+                "the link costs this many times its straight-line (edge-to-edge) distance: "
+                "the highest ratio of the network, a short but hard link."
+            )
         ),
         hints=[
             (
                 lambda a, e: e > 0 and _close(a, 1 / e),
-                "Upside down: divide the least-cost distance by the Euclidean distance.",
+                _("Upside down: divide the least-cost distance by the Euclidean distance."),
             ),
             (
                 lambda a, e: _close(a, float(_ex3_row()["cwd_to_path_length_ratio"])),
-                "You divided by the length of the least-cost path. The ratio of Linkage "
-                "Mapper's link table uses the straight-line (edge-to-edge) distance.",
+                _(
+                    "You divided by the length of the least-cost path. The ratio of Linkage "
+                    "Mapper's link table uses the straight-line (edge-to-edge) distance."
+                ),
             ),
             (
                 lambda a, e: _close(a, 1000 * e) or _close(a, e / 1000),
-                "Check the units: cost units divided by metres (not km).",
+                _("Check the units: cost units divided by metres (not km)."),
             ),
         ],
     )

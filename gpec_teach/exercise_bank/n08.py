@@ -16,6 +16,7 @@ import numpy as np
 from .. import data
 from ..circuit import DEFAULT_CONNECTION, effective_resistance, pairwise_resistance
 from ..exercises import Exercise, register
+from ..i18n import lazy_gettext as _
 from ..resistance import burn_lines, reclassify
 
 #: The 5 x 5 teaching grid: a wall of resistance 10 with a gap in the middle row.
@@ -103,30 +104,38 @@ register(
         unit="ohm",
         rtol=1e-3,
         explanation=(
-            "many 8-link routes of 1 ohm pass through the gap in parallel, and the routes "
-            "round the edges (9.6 ohm each: they cross a wall cell) add more parallel paths, "
-            "so the effective resistance is well below 8 ohm."
+            _(
+                "many 8-link routes of 1 ohm pass through the gap in parallel, and the routes "
+                "round the edges (9.6 ohm each: they cross a wall cell) add more parallel paths, "
+                "so the effective resistance is well below 8 ohm."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, _er_5x5(neighbors=8)),
-                "That is the value with 8 neighbours. The exercise asks for 4 neighbours: "
-                "pass neighbors=4 (the default is 8, as in Circuitscape).",
+                _(
+                    "That is the value with 8 neighbours. The exercise asks for 4 neighbours: "
+                    "pass neighbors=4 (the default is 8, as in Circuitscape)."
+                ),
             ),
             (
                 lambda a, e: _close(a, _er_5x5(connection="resistance")),
-                "That is the average-resistance rule. Keep the default "
-                "connection='conductance' (average conductance, as in Circuitscape).",
+                _(
+                    "That is the average-resistance rule. Keep the default "
+                    "connection='conductance' (average conductance, as in Circuitscape)."
+                ),
             ),
             (
                 lambda a, e: _close(a, 8.0, 1e-6) or _close(a, 4.0, 1e-6),
-                "That is a series sum of one route (8 ohm), or two routes in parallel "
-                "(4 ohm). Current also uses all the other routes, so the effective "
-                "resistance is lower: compute it with effective_resistance.",
+                _(
+                    "That is a series sum of one route (8 ohm), or two routes in parallel "
+                    "(4 ohm). Current also uses all the other routes, so the effective "
+                    "resistance is lower: compute it with effective_resistance."
+                ),
             ),
             (
                 lambda a, e: a > e,
-                "Too high: did you use the right corner cells, (0, 0) and (4, 4)?",
+                _("Too high: did you use the right corner cells, (0, 0) and (4, 4)?"),
             ),
         ],
     )
@@ -139,11 +148,11 @@ register(
         _current_change,
         unit="%",
         rtol=5e-3,
-        explanation="the current across the northern link (cores at 1 V) changed by this much.",
+        explanation=_("the current across the northern link (cores at 1 V) changed by this much."),
         hints=[
             (
                 lambda a, e: _close(a, -e, 5e-3),
-                "Right size, wrong sign: the current fell, so the change is negative.",
+                _("Right size, wrong sign: the current fell, so the change is negative."),
             ),
             (
                 lambda a, e: _close(
@@ -151,8 +160,10 @@ register(
                     100 * (_resistance(NORTH_PAIR, 2020) / _resistance(NORTH_PAIR, 2010) - 1),
                     5e-3,
                 ),
-                "That is the change in effective resistance. The current at 1 V is I = 1 / R: "
-                "compute 100 x ((1 / R2020) / (1 / R2010) - 1).",
+                _(
+                    "That is the change in effective resistance. The current at 1 V is I = 1 / R: "
+                    "compute 100 x ((1 / R2020) / (1 / R2010) - 1)."
+                ),
             ),
             (
                 lambda a, e: _close(
@@ -160,16 +171,18 @@ register(
                     100 * (1 - _resistance(NORTH_PAIR, 2010) / _resistance(NORTH_PAIR, 2020)),
                     5e-3,
                 ),
-                "Right size, wrong sign: the current fell, so the change is negative.",
+                _("Right size, wrong sign: the current fell, so the change is negative."),
             ),
             (
                 lambda a, e: _close(a, _current_change(without=(NEW_ROAD,)), 5e-3),
-                "That is the change without road R13. Use surface(2020), with every road "
-                "open in 2020.",
+                _(
+                    "That is the change without road R13. Use surface(2020), with every road "
+                    "open in 2020."
+                ),
             ),
             (
                 lambda a, e: _close(a, e / 100, 5e-3),
-                "That is a fraction: multiply by 100 to get per cent.",
+                _("That is a fraction: multiply by 100 to get per cent."),
             ),
         ],
     )
@@ -182,21 +195,21 @@ register(
         lambda: _resistance(EX3_PAIR, 2010),
         unit="ohm",
         rtol=2e-3,
-        explanation="effective resistance between Belhills and Savanna Plains in 2010.",
+        explanation=_("effective resistance between Belhills and Savanna Plains in 2010."),
         hints=[
             (
                 lambda a, e: _close(a, _resistance(EX3_PAIR, 2020)),
-                "That is the 2020 value. Build the 2010 surface with surface(2010).",
+                _("That is the 2020 value. Build the 2010 surface with surface(2010)."),
             ),
             (
                 lambda a, e: _close(a, 1 / e),
-                "That is the current at 1 V (1 / R). The exercise asks for R in ohm.",
+                _("That is the current at 1 V (1 / R). The exercise asks for R in ohm."),
             ),
             (
                 lambda a, e: (
                     _close(a, _resistance((1, 2), 2010)) or _close(a, _resistance((1, 3), 2010))
                 ),
-                "That is another pair. Belhills is core 2 and Savanna Plains core 3.",
+                _("That is another pair. Belhills is core 2 and Savanna Plains core 3."),
             ),
         ],
     )

@@ -25,6 +25,7 @@ from ..graph import (
     patch_importance,
     probability_of_connectivity,
 )
+from ..i18n import lazy_gettext as _
 
 #: The four-patch toy graph: areas (ha) and edge-to-edge distances (m).
 TOY_IDS = ("A", "B", "C", "D")
@@ -125,32 +126,40 @@ register(
         lambda: _toy_ec(EX1_D),
         unit="ha",
         rtol=2e-3,
-        explanation="at D = 2 km every link is stronger than at 1 km, so EC is closer to the "
-        "1000 ha of habitat; the stepping stone B still gives the best path from A to C.",
+        explanation=_(
+            "at D = 2 km every link is stronger than at 1 km, so EC is closer to the "
+            "1000 ha of habitat; the stepping stone B still gives the best path from A to C."
+        ),
         hints=[
             (
                 lambda a, e: _close(a, _toy_ec(EX1_D, direct_only=True)),
-                "This is the EC with the direct probabilities p only. Use the best paths p* "
-                "(max_product_probability): through the stepping stone B, A reaches C better.",
+                _(
+                    "This is the EC with the direct probabilities p only. Use the best paths p* "
+                    "(max_product_probability): through the stepping stone B, A reaches C better."
+                ),
             ),
             (
                 lambda a, e: _close(a, _toy_ec(TOY_WORKED_D)),
-                "This is the EC of the worked example (D = 1 km). Use D = 2 km, "
-                "dispersal_distance=2000 (the distances are in metres).",
+                _(
+                    "This is the EC of the worked example (D = 1 km). Use D = 2 km, "
+                    "dispersal_distance=2000 (the distances are in metres)."
+                ),
             ),
             (
                 lambda a, e: _close(a, e**2),
-                "This is the PC numerator (ha²). EC is its square root.",
+                _("This is the PC numerator (ha²). EC is its square root."),
             ),
             (
                 lambda a, e: _close(a, e**2 / TOY_LANDSCAPE_HA**2),
-                "This is PC (a fraction of the landscape). The question asks for EC in ha.",
+                _("This is PC (a fraction of the landscape). The question asks for EC in ha."),
             ),
             (
                 lambda a, e: 0.5 * _NO_LINKS_EC < a < 1.001 * _NO_LINKS_EC,
-                "EC cannot be lower than with no links at all (the square root of the sum "
-                f"of the squared areas, {_NO_LINKS_EC:.1f} ha). "
-                "Did you give D in km (dispersal_distance=2) instead of m?",
+                _(
+                    "EC cannot be lower than with no links at all (the square root of the sum "
+                    "of the squared areas, {ec:.1f} ha). "
+                    "Did you give D in km (dispersal_distance=2) instead of m?"
+                ).format(ec=_NO_LINKS_EC),
             ),
         ],
     )
@@ -161,21 +170,27 @@ register(
         "09.2",
         "category",
         _best_connector,
-        explanation="this core carries the best paths between other cores: a stepping stone. "
-        "It is not the core with the largest dPC.",
+        explanation=_(
+            "this core carries the best paths between other cores: a stepping stone. "
+            "It is not the core with the largest dPC."
+        ),
         hints=[
             (
                 lambda a, e: isinstance(a, str) and a.strip() == str(e),
-                "Give the id as a number, without quotes.",
+                _("Give the id as a number, without quotes."),
             ),
             (
                 lambda a, e: a == _top_dpc(EX2_D),
-                "That is the core with the largest dPC. Look at the dPCconnector column instead.",
+                _(
+                    "That is the core with the largest dPC. Look at the dPCconnector column instead."
+                ),
             ),
             (
                 lambda a, e: a in (_best_connector(WORKED_D), _best_connector(2000.0)),
-                "That is the best connector for another dispersal distance. Use 10 km, "
-                "dispersal_distance=10_000 (metres).",
+                _(
+                    "That is the best connector for another dispersal distance. Use 10 km, "
+                    "dispersal_distance=10_000 (metres)."
+                ),
             ),
         ],
     )
@@ -188,23 +203,27 @@ register(
         _ec_km2,
         unit="km²",
         rtol=2e-3,
-        explanation="EC grows with the dispersal distance: with 10 km, more of the core "
-        "habitat is reachable.",
+        explanation=_(
+            "EC grows with the dispersal distance: with 10 km, more of the core "
+            "habitat is reachable."
+        ),
         hints=[
             (
                 lambda a, e: _close(a, _ec_km2(WORKED_D)),
-                "This is EC at 5 km, the worked example. Use dispersal_distance=10_000.",
+                _("This is EC at 5 km, the worked example. Use dispersal_distance=10_000."),
             ),
             (
                 lambda a, e: _close(a, _ec_km2(EX2_D, year=2010)),
-                "This is the 2010 value. Use the 2020 core areas (`graph`).",
+                _("This is the 2010 value. Use the 2020 core areas (`graph`)."),
             ),
             (
                 lambda a, e: (
                     a > core_graph().attributes.sum() / 100 * 1.001 and not _close(a, 100 * e)
                 ),
-                "EC cannot be larger than the total core habitat (the sum of the core "
-                "areas). Check the units and the distance.",
+                _(
+                    "EC cannot be larger than the total core habitat (the sum of the core "
+                    "areas). Check the units and the distance."
+                ),
             ),
         ],
     )

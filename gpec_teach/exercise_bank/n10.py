@@ -23,6 +23,7 @@ import numpy as np
 from .. import data
 from ..exercises import Exercise, register
 from ..fragmentation import label_patches, patch_table
+from ..i18n import lazy_gettext as _
 from ..least_cost import least_cost_path
 from ..resistance import burn_lines, reclassify
 from ..scenarios import choose_within_budget, evaluate_actions
@@ -173,26 +174,32 @@ register(
         unit="%",
         rtol=5e-3,
         explanation=(
-            "the overpass lowers the effective resistance between the cores by this many per "
-            "cent; the least-cost distance falls much more, because only the circuit counts "
-            "the many routes that did not change."
+            _(
+                "the overpass lowers the effective resistance between the cores by this many per "
+                "cent; the least-cost distance falls much more, because only the circuit counts "
+                "the many routes that did not change."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, -e),
-                "Right size, wrong sign: the question asks for the drop, a positive number. "
-                "delta_effective_resistance_pct is the change (after - before), negative here.",
+                _(
+                    "Right size, wrong sign: the question asks for the drop, a positive number. "
+                    "delta_effective_resistance_pct is the change (after - before), negative here."
+                ),
             ),
             (
                 lambda a, e: _close(abs(a), e / 100),
-                "That is a fraction. The question asks for per cent: multiply by 100.",
+                _("That is a fraction. The question asks for per cent: multiply by 100."),
             ),
             (
                 lambda a, e: _close(
                     abs(a), _table()["delta_least_cost_distance_pct"].iloc[1] * -1
                 ),
-                "That is the drop in least-cost distance. Use the effective resistance "
-                "column (delta_effective_resistance_pct).",
+                _(
+                    "That is the drop in least-cost distance. Use the effective resistance "
+                    "column (delta_effective_resistance_pct)."
+                ),
             ),
             (
                 lambda a, e: _close(
@@ -201,14 +208,18 @@ register(
                     * float(_table()["gain_effective_conductance"].iloc[1])
                     / float(_table()["effective_conductance"].iloc[0]),
                 ),
-                "That is the rise in effective conductance (1 / R), which is a little larger "
-                "than the drop in resistance. Use delta_effective_resistance_pct.",
+                _(
+                    "That is the rise in effective conductance (1 / R), which is a little larger "
+                    "than the drop in resistance. Use delta_effective_resistance_pct."
+                ),
             ),
             (
                 lambda a, e: _close(abs(a), _overpass_drop_pct("conductance"), 2e-2),
-                "That is the drop with the default average-conductance rule. The notebook's "
-                "table uses the average-resistance rule (connection='resistance', in "
-                "settings): read the drop from `table`.",
+                _(
+                    "That is the drop with the default average-conductance rule. The notebook's "
+                    "table uses the average-resistance rule (connection='resistance', in "
+                    "settings): read the drop from `table`."
+                ),
             ),
         ],
     )
@@ -220,28 +231,34 @@ register(
         "set",
         _best_set,
         explanation=(
-            "the exact method tries every set that fits in 1 000 kU and keeps the one with the "
-            "largest summed gain in effective conductance. Check it with evaluate_combination: "
-            "the joint gain is about 15 % smaller than the sum."
+            _(
+                "the exact method tries every set that fits in 1 000 kU and keeps the one with the "
+                "largest summed gain in effective conductance. Check it with evaluate_combination: "
+                "the joint gain is about 15 % smaller than the sum."
+            )
         ),
         hints=[
             (
                 lambda got, want: got == _lower(_choice("greedy").selected),
-                "That is the greedy choice: it takes the best gain per cost first and then "
-                "cannot fit the better set. Use method='exact' (the default).",
+                _(
+                    "That is the greedy choice: it takes the best gain per cost first and then "
+                    "cannot fit the better set. Use method='exact' (the default)."
+                ),
             ),
             (
                 lambda got, want: _cost_of(got) > EX2_BUDGET,
-                "Your set costs more than the budget of 1 000 kU. Add up the cost column.",
+                _("Your set costs more than the budget of 1 000 kU. Add up the cost column."),
             ),
             (
                 lambda got, want: "restore_farm_east" in got,
-                "restore_farm_east lies off the route and gains almost nothing; a set with it "
-                "cannot be the best one.",
+                _(
+                    "restore_farm_east lies off the route and gains almost nothing; a set with it "
+                    "cannot be the best one."
+                ),
             ),
             (
                 lambda got, want: got == _lower(_choice(budget=800.0).selected),
-                "That is the choice for the old budget of 800 kU. Use 1 000 kU.",
+                _("That is the choice for the old budget of 800 kU. Use 1 000 kU."),
             ),
         ],
     )

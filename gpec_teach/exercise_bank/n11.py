@@ -18,6 +18,7 @@ import numpy as np
 from .. import data
 from ..circuit import pairwise_resistance
 from ..exercises import Exercise, register
+from ..i18n import lazy_gettext as _
 from ..least_cost import corridor_mask, least_cost_corridor
 from ..movement import clean_fixes, read_fixes
 from ..protconn import protconn
@@ -201,30 +202,36 @@ register(
         unit="%",
         rtol=2e-3,
         explanation=(
-            "this share of the northern corridor (cut-off 10 000 cost units, cores left "
-            "out) lies in Belmora; Arvenia holds most of the rest."
+            _(
+                "this share of the northern corridor (cut-off 10 000 cost units, cores left "
+                "out) lies in Belmora; Arvenia holds most of the rest."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, e / 100),
-                "That is a fraction (0-1): multiply by 100 to give a percentage.",
+                _("That is a fraction (0-1): multiply by 100 to give a percentage."),
             ),
             (
                 lambda a, e: _close(a, _corridor_share(drop_cores=False)),
-                "Your corridor still contains core cells: leave them out with "
-                "`& (core_grid == 0)`.",
+                _(
+                    "Your corridor still contains core cells: leave them out with "
+                    "`& (core_grid == 0)`."
+                ),
             ),
             (
                 lambda a, e: any(_close(a, _corridor_share(cutoff=c)) for c in (5_000, 20_000)),
-                "That is the share for another corridor cut-off: use cutoff=10 000 cost units.",
+                _("That is the share for another corridor cut-off: use cutoff=10 000 cost units."),
             ),
             (
                 lambda a, e: _close(a, _corridor_share(link="south")),
-                "That is Belmora's share of the southern corridor: use corridors['north'].",
+                _("That is Belmora's share of the southern corridor: use corridors['north']."),
             ),
             (
                 lambda a, e: _close(a, _corridor_share(iso3="XAR")),
-                "That is Arvenia's share. Count the corridor cells in Belmora (country_grid == 2).",
+                _(
+                    "That is Arvenia's share. Count the corridor cells in Belmora (country_grid == 2)."
+                ),
             ),
         ],
     )
@@ -238,28 +245,32 @@ register(
         unit="%",
         rtol=2e-3,
         explanation=(
-            "in November part of the animals are already in Cazunda and the rest are "
-            "still in (or leaving) Arvenia and Belmora: three countries host the migration."
+            _(
+                "in November part of the animals are already in Cazunda and the rest are "
+                "still in (or leaving) Arvenia and Belmora: three countries host the migration."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, e / 100),
-                "That is a fraction (0-1): multiply by 100 to give a percentage.",
+                _("That is a fraction (0-1): multiply by 100 to give a percentage."),
             ),
             (
                 lambda a, e: _close(a, _fix_share(cleaned=False)),
-                "That share includes the bad fixes: use the cleaned fixes (`located`, built "
-                "from `clean`), not the raw ones.",
+                _(
+                    "That share includes the bad fixes: use the cleaned fixes (`located`, built "
+                    "from `clean`), not the raw ones."
+                ),
             ),
             (
                 lambda a, e: any(
                     _close(a, _fix_share(months=m)) for m in ((10, 11), (11, 12), (10,), (12,))
                 ),
-                "That is for other months: keep only the fixes with month == 11 (November).",
+                _("That is for other months: keep only the fixes with month == 11 (November)."),
             ),
             (
                 lambda a, e: any(_close(a, _fix_share(iso3=c)) for c in ("XAR", "XBE")),
-                "That is the share of another country: count the fixes with ISO3 == 'XCA'.",
+                _("That is the share of another country: count the fixes with ISO3 == 'XCA'."),
             ),
         ],
     )
@@ -271,21 +282,27 @@ register(
         "category",
         _busiest_border,
         explanation=(
-            "this border carries the most current in total; its countries share the largest "
-            "part of the responsibility for the corridors."
+            _(
+                "this border carries the most current in total; its countries share the largest "
+                "part of the responsibility for the corridors."
+            )
         ),
         hints=[
             (
                 lambda a, e: str(a).strip().upper() in BORDERS,
-                "Not this border. Sum the current over all blocks of each border with "
-                "crossings.groupby('border')['current'].sum(), then take the largest.",
+                _(
+                    "Not this border. Sum the current over all blocks of each border with "
+                    "crossings.groupby('border')['current'].sum(), then take the largest."
+                ),
             ),
             (
                 lambda a, e: (
                     str(a).strip().upper() in {"-".join(k.split("-")[::-1]) for k in BORDERS}
                 ),
-                "Write the border as in the table, with the codes in the same order "
-                "(for example 'XAR-XBE').",
+                _(
+                    "Write the border as in the table, with the codes in the same order "
+                    "(for example 'XAR-XBE')."
+                ),
             ),
         ],
     )
@@ -296,42 +313,52 @@ register(
         "11.4",
         "number",
         _stone_loss,
-        unit="percentage points",
+        unit=_("percentage points"),
         rtol=0.0,
         atol=0.005,
         explanation=(
-            "Cazunda would lose this much without Belmora's Tevra Vale for a species that "
-            "disperses 100 km: less than at 10 km, although Trans is larger, because the "
-            "direct gaps cost such a species little."
+            _(
+                "Cazunda would lose this much without Belmora's Tevra Vale for a species that "
+                "disperses 100 km: less than at 10 km, although Trans is larger, because the "
+                "direct gaps cost such a species little."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close_abs(a, -e),
-                "Right size, wrong sign: ProtConn with Tevra Vale minus ProtConn without it.",
+                _("Right size, wrong sign: ProtConn with Tevra Vale minus ProtConn without it."),
             ),
             (
                 lambda a, e: _close_abs(a, _stone_loss(10.0)),
-                "That is the loss at 10 km, the worked example: use dispersal_distance_km=100.",
+                _("That is the loss at 10 km, the worked example: use dispersal_distance_km=100."),
             ),
             (
                 lambda a, e: _close_abs(a, _stone_trans()),
-                "That is the flux through foreign PAs (Trans in percentage points), not what "
-                "Cazunda would lose: compute ProtConn again without Tevra Vale and subtract.",
+                _(
+                    "That is the flux through foreign PAs (Trans in percentage points), not what "
+                    "Cazunda would lose: compute ProtConn again without Tevra Vale and subtract."
+                ),
             ),
             (
                 lambda a, e: _close_abs(a, _stone_trans(unit="percent")),
-                "That is ProtConn_Trans, a percent of ProtConn and a flux, not a loss: "
-                "compute ProtConn without Tevra Vale and subtract.",
+                _(
+                    "That is ProtConn_Trans, a percent of ProtConn and a flux, not a loss: "
+                    "compute ProtConn without Tevra Vale and subtract."
+                ),
             ),
             (
                 lambda a, e: _close_abs(a, _stone_relative_loss()),
-                "That is the relative change in percent. Percentage points are the plain "
-                "difference: ProtConn with Tevra Vale minus ProtConn without it.",
+                _(
+                    "That is the relative change in percent. Percentage points are the plain "
+                    "difference: ProtConn with Tevra Vale minus ProtConn without it."
+                ),
             ),
             (
                 lambda a, e: a > 5,
-                "That looks like ProtConn itself, not the loss: subtract the value without "
-                "Tevra Vale.",
+                _(
+                    "That looks like ProtConn itself, not the loss: subtract the value without "
+                    "Tevra Vale."
+                ),
             ),
         ],
     )

@@ -16,6 +16,7 @@ import numpy as np
 from .. import data
 from ..exercises import Exercise, register
 from ..fragmentation import class_metrics
+from ..i18n import lazy_gettext as _
 from ..resistance import burn_lines
 
 HABITAT = (3, 4, 5)  # forest, woodland/savanna, grassland
@@ -112,43 +113,57 @@ register(
         unit="km2",
         rtol=5e-4,
         explanation=(
-            "an animal starting at a random point of the island can expect to reach this "
-            "much habitat without crossing non-habitat (MESH over the landscape area)."
+            _(
+                "an animal starting at a random point of the island can expect to reach this "
+                "much habitat without crossing non-habitat (MESH over the landscape area)."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, e * 100, 2e-4),
-                "That is MESH in hectares, as class_metrics reports it. Divide by 100: "
-                "1 km2 = 100 ha.",
+                _(
+                    "That is MESH in hectares, as class_metrics reports it. Divide by 100: "
+                    "1 km2 = 100 ha."
+                ),
             ),
             (
                 lambda a, e: _close(a, _mesh_year_ha(2020, denominator="habitat") / 100, 2e-4),
-                "You divided by the habitat area (mesh_denominator='habitat'). FRAGSTATS and "
-                "Jaeger (2000) divide by the landscape area: keep the default 'landscape'.",
+                _(
+                    "You divided by the habitat area (mesh_denominator='habitat'). FRAGSTATS and "
+                    "Jaeger (2000) divide by the landscape area: keep the default 'landscape'."
+                ),
             ),
             (
                 lambda a, e: _close(a, _mesh_year_ha(2020, neighbors=4) / 100, 2e-4),
-                "Close, but that is the 4-neighbor rule. Use the default neighbors=8, as "
-                "FRAGSTATS does.",
+                _(
+                    "Close, but that is the 4-neighbor rule. Use the default neighbors=8, as "
+                    "FRAGSTATS does."
+                ),
             ),
             (
                 lambda a, e: _close(a, _mesh_mask_with_sea_ha() / 100, 2e-4),
-                "Your landscape area includes the sea. A True/False mask has no nodata: use "
-                "habitat_map(...), where the sea is 0 (nodata).",
+                _(
+                    "Your landscape area includes the sea. A True/False mask has no nodata: use "
+                    "habitat_map(...), where the sea is 0 (nodata)."
+                ),
             ),
             (
                 lambda a, e: _close(a, _mesh_classes_ha((3, 4)) / 100, 2e-4),
-                "You used forest and woodland only. The habitat of this notebook is classes "
-                "3, 4 and 5 (grassland too).",
+                _(
+                    "You used forest and woodland only. The habitat of this notebook is classes "
+                    "3, 4 and 5 (grassland too)."
+                ),
             ),
             (
                 lambda a, e: _close(a, _mesh_classes_ha((4, 5)) / 100, 2e-4),
-                "That is the core habitat of notebook 03 (woodland and grassland). This "
-                "notebook follows all natural land the herds use: classes 3, 4 and 5.",
+                _(
+                    "That is the core habitat of notebook 03 (woodland and grassland). This "
+                    "notebook follows all natural land the herds use: classes 3, 4 and 5."
+                ),
             ),
             (
                 lambda a, e: any(_close(a, _mesh_year_ha(y) / 100, 2e-4) for y in (2000, 2010)),
-                "That is the MESH of another epoch. Use the 2020 land cover.",
+                _("That is the MESH of another epoch. Use the 2020 land cover."),
             ),
         ],
     )
@@ -161,45 +176,57 @@ register(
         mesh_change_pct,
         unit="%",
         rtol=1e-3,
-        explanation="MESH fell by this share in ten years, mostly because the road split "
-        "the largest patch.",
+        explanation=_(
+            "MESH fell by this share in ten years, mostly because the road split "
+            "the largest patch."
+        ),
         hints=[
             (
                 lambda a, e: _close(a, e / 100),
-                "That is a fraction. Multiply by 100 to give percent.",
+                _("That is a fraction. Multiply by 100 to give percent."),
             ),
             (
                 lambda a, e: _close(a, -e),
-                "Right size, wrong sign: MESH fell, so the change is negative: "
-                "(2020 / 2010 - 1) x 100.",
+                _(
+                    "Right size, wrong sign: MESH fell, so the change is negative: "
+                    "(2020 / 2010 - 1) x 100."
+                ),
             ),
             (
                 lambda a, e: _close(a, mesh_change_pct(2000, 2020)),
-                "That is the change since 2000, the baseline of the notebook's table. The "
-                "question asks for the change since 2010: divide by the 2010 MESH.",
+                _(
+                    "That is the change since 2000, the baseline of the notebook's table. The "
+                    "question asks for the change since 2010: divide by the 2010 MESH."
+                ),
             ),
             (
                 lambda a, e: _close(
                     a, 100 * (_mesh_year_ha(2020) - _mesh_year_ha(2010)) / _mesh_year_ha(2020)
                 ),
-                "You divided by the 2020 value. A change is measured from the earlier year: "
-                "divide by the 2010 MESH.",
+                _(
+                    "You divided by the 2020 value. A change is measured from the earlier year: "
+                    "divide by the 2010 MESH."
+                ),
             ),
             (
                 lambda a, e: (
                     _close(a, 100 * _mesh_year_ha(2020) / _mesh_year_ha(2010))
                     or _close(a, _mesh_year_ha(2020) / _mesh_year_ha(2010))
                 ),
-                "That is the 2020 value as a share of the 2010 value. Subtract 100 % to get "
-                "the change.",
+                _(
+                    "That is the 2020 value as a share of the 2010 value. Subtract 100 % to get "
+                    "the change."
+                ),
             ),
             (
                 lambda a, e: (
                     _close(a, (_mesh_year_ha(2020) - _mesh_year_ha(2010)) / 100)
                     or _close(a, _mesh_year_ha(2020) - _mesh_year_ha(2010))
                 ),
-                "That is the change in area (km2 or ha). Divide it by the 2010 MESH and "
-                "multiply by 100 to get percent.",
+                _(
+                    "That is the change in area (km2 or ha). Divide it by the 2010 MESH and "
+                    "multiply by 100 to get percent."
+                ),
             ),
         ],
     )
@@ -213,18 +240,22 @@ register(
         unit="%",
         rtol=5e-3,
         explanation=(
-            "the road removed little habitat but most of the MESH loss, because it split "
-            "the largest patch."
+            _(
+                "the road removed little habitat but most of the MESH loss, because it split "
+                "the largest patch."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, e / 100, 2e-3),
-                "That is a fraction. Multiply by 100 to give percent.",
+                _("That is a fraction. Multiply by 100 to give percent."),
             ),
             (
                 lambda a, e: _close(a, 100 - e, 2e-3),
-                "That is the share of the other changes (farmland, towns). The road's share "
-                "is MESH(2020 without road) - MESH(2020), over the total loss.",
+                _(
+                    "That is the share of the other changes (farmland, towns). The road's share "
+                    "is MESH(2020 without road) - MESH(2020), over the total loss."
+                ),
             ),
             (
                 lambda a, e: _close(
@@ -234,8 +265,10 @@ register(
                     / (_mesh_year_ha(2000) - _mesh_year_ha(2020)),
                     2e-3,
                 ),
-                "You divided by the loss since 2000. The question is about 2010-2020: divide "
-                "by MESH(2010) - MESH(2020).",
+                _(
+                    "You divided by the loss since 2000. The question is about 2010-2020: divide "
+                    "by MESH(2010) - MESH(2020)."
+                ),
             ),
         ],
     )

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 
 from .. import data
 from ..exercises import Exercise, register
+from ..i18n import lazy_gettext as _
 from ..protconn import protconn
 
 EX1_COUNTRY, EX1_YEAR, EX1_DISTANCE_KM = "XCA", 2020, 10.0
@@ -86,27 +87,35 @@ register(
         unit="%",
         rtol=2e-3,
         explanation=(
-            "this share of Cazunda is protected and connected for a species with a 10 km "
-            "median dispersal distance; coverage (Prot) is higher."
+            _(
+                "this share of Cazunda is protected and connected for a species with a 10 km "
+                "median dispersal distance; coverage (Prot) is higher."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, e / 100),
-                "That is a fraction (0-1). protconn already returns percent: give the "
-                "ProtConn value as it is, without dividing by 100.",
+                _(
+                    "That is a fraction (0-1). protconn already returns percent: give the "
+                    "ProtConn value as it is, without dividing by 100."
+                ),
             ),
             (
                 lambda a, e: _close(a, float(_result(EX1_COUNTRY, EX1_YEAR, 10.0).Prot)),
-                "That is Prot, the coverage. The question asks for ProtConn, the protected "
-                "and connected part, which is smaller.",
+                _(
+                    "That is Prot, the coverage. The question asks for ProtConn, the protected "
+                    "and connected part, which is smaller."
+                ),
             ),
             (
                 lambda a, e: any(_close(a, _protconn_ex1(year=y)) for y in (2000, 2010)),
-                "That is the value of an earlier epoch: use year=2020.",
+                _("That is the value of an earlier epoch: use year=2020."),
             ),
             (
                 lambda a, e: any(_close(a, _protconn_ex1(distance_km=d)) for d in (1.0, 100.0)),
-                "That is ProtConn for another dispersal distance: use dispersal_distance_km=10.",
+                _(
+                    "That is ProtConn for another dispersal distance: use dispersal_distance_km=10."
+                ),
             ),
         ],
     )
@@ -117,35 +126,47 @@ register(
         "13.2",
         "number",
         _gain,
-        unit="percentage points",
+        unit=_("percentage points"),
         rtol=5e-3,
         explanation=(
-            "Belmora's ProtConn rises by this many percentage points, more than its "
-            "coverage: the Northern Link joins two large protected areas."
+            _(
+                "Belmora's ProtConn rises by this many percentage points, more than its "
+                "coverage: the Northern Link joins two large protected areas."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, -e, 5e-3),
-                "Right size, wrong sign: compute ProtConn with the Northern Link minus "
-                "ProtConn without it.",
+                _(
+                    "Right size, wrong sign: compute ProtConn with the Northern Link minus "
+                    "ProtConn without it."
+                ),
             ),
             (
                 lambda a, e: _close(a, _gain("Prot"), 5e-3),
-                "That is the gain in coverage (Prot). The question asks for the gain in ProtConn.",
+                _(
+                    "That is the gain in coverage (Prot). The question asks for the gain in ProtConn."
+                ),
             ),
             (
                 lambda a, e: _close(a, _relative_gain_percent(), 5e-3),
-                "That is the relative change in percent. Percentage points are the plain "
-                "difference: ProtConn after minus ProtConn before.",
+                _(
+                    "That is the relative change in percent. Percentage points are the plain "
+                    "difference: ProtConn after minus ProtConn before."
+                ),
             ),
             (
                 lambda a, e: any(_close(a, _gain(distance_km=d), 5e-3) for d in (1.0, 100.0)),
-                "That is the gain for another dispersal distance: use dispersal_distance_km=10.",
+                _(
+                    "That is the gain for another dispersal distance: use dispersal_distance_km=10."
+                ),
             ),
             (
                 lambda a, e: a > 10,
-                "That looks like ProtConn itself, not the gain: subtract the value without "
-                "the Northern Link.",
+                _(
+                    "That looks like ProtConn itself, not the gain: subtract the value without "
+                    "the Northern Link."
+                ),
             ),
         ],
     )
@@ -158,19 +179,25 @@ register(
         _best_distance,
         unit="km",
         explanation=(
-            "the gain is largest when the gaps the new area bridges are about the size "
-            "of the species' dispersal distance."
+            _(
+                "the gain is largest when the gaps the new area bridges are about the size "
+                "of the species' dispersal distance."
+            )
         ),
         hints=[
             (
                 lambda a, e: a == 1 or a == 1000,
-                "At 1 km the gaps of 1.8 and 6 km are still hard to cross: compare the gains "
-                "at all three distances (in km, not m).",
+                _(
+                    "At 1 km the gaps of 1.8 and 6 km are still hard to cross: compare the gains "
+                    "at all three distances (in km, not m)."
+                ),
             ),
             (
                 lambda a, e: a == 100 or a == 100_000,
-                "At 100 km the large protected areas were already well connected without "
-                "the new one. Compare the three gains again (in km).",
+                _(
+                    "At 100 km the large protected areas were already well connected without "
+                    "the new one. Compare the three gains again (in km)."
+                ),
             ),
         ],
     )

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from .. import data
 from .. import movement as mv
 from ..exercises import Exercise, register
+from ..i18n import lazy_gettext as _
 from ..monitoring import trend
 
 CONTROL = "XS3"
@@ -105,46 +106,58 @@ register(
         "14.1",
         "number",
         _annual_change,
-        unit="% per year",
+        unit=_("% per year"),
         rtol=5e-3,
         explanation=(
-            "the control XS3 shows a small rise whose 95% interval includes zero: no "
-            "detectable trend, as expected at a site where nothing was built."
+            _(
+                "the control XS3 shows a small rise whose 95% interval includes zero: no "
+                "detectable trend, as expected at a site where nothing was built."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, float(_trend(CONTROL).slope)),
-                "That is the slope on the log scale (beta). The annual change in percent is "
-                "100 * (exp(beta) - 1): use fit.annual_change_pct.",
+                _(
+                    "That is the slope on the log scale (beta). The annual change in percent is "
+                    "100 * (exp(beta) - 1): use fit.annual_change_pct."
+                ),
             ),
             (
                 lambda a, e: _close(a, e / 100),
-                "That is a fraction (0-1): give the annual change in percent, as "
-                "fit.annual_change_pct reports it.",
+                _(
+                    "That is a fraction (0-1): give the annual change in percent, as "
+                    "fit.annual_change_pct reports it."
+                ),
             ),
             (
                 lambda a, e: _close(
                     a, float(_trend(CONTROL, with_effort=False).annual_change_pct)
                 ),
-                "Close, but without the effort: pass effort=g['camera_days'] so that the "
-                "model describes the rate, not the raw counts.",
+                _(
+                    "Close, but without the effort: pass effort=g['camera_days'] so that the "
+                    "model describes the rate, not the raw counts."
+                ),
             ),
             (
                 lambda a, e: _close(a, float(_trend(CONTROL, "gaussian").annual_change_pct)),
-                "That is a straight line (OLS, family='gaussian') through the counts. Use "
-                "family='poisson' with the camera-days as effort.",
+                _(
+                    "That is a straight line (OLS, family='gaussian') through the counts. Use "
+                    "family='poisson' with the camera-days as effort."
+                ),
             ),
             (
                 lambda a, e: any(
                     _close(a, float(getattr(_trend(CONTROL), f"annual_change_pct_{b}")))
                     for b in ("low", "high")
                 ),
-                "That is a bound of the 95% confidence interval. Give the estimate, "
-                "fit.annual_change_pct.",
+                _(
+                    "That is a bound of the 95% confidence interval. Give the estimate, "
+                    "fit.annual_change_pct."
+                ),
             ),
             (
                 lambda a, e: any(_close(a, _annual_change(s)) for s in ("XS1", "XS2", "XS4")),
-                "That is the trend of another site: select site_id == 'XS3', the control.",
+                _("That is the trend of another site: select site_id == 'XS3', the control."),
             ),
         ],
     )
@@ -155,40 +168,52 @@ register(
         "14.2",
         "number",
         _baci,
-        unit="(ratio)",
+        unit=_("(ratio)"),
         rtol=3e-3,
         explanation=(
-            "the crossing rate at the underpass rose about twice as much as at the control: "
-            "evidence that the site changed, not proof that more different animals cross."
+            _(
+                "the crossing rate at the underpass rose about twice as much as at the control: "
+                "evidence that the site changed, not proof that more different animals cross."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, 1 / e),
-                "Your ratio is upside down: divide the change at the impact site XS2 by the "
-                "change at the control XS3, each as after / before.",
+                _(
+                    "Your ratio is upside down: divide the change at the impact site XS2 by the "
+                    "change at the control XS3, each as after / before."
+                ),
             ),
             (
                 lambda a, e: _close(a, _change(UNDERPASS)),
-                "That is the change at XS2 alone. A BACI ratio divides it by the change at "
-                "the control XS3 over the same years.",
+                _(
+                    "That is the change at XS2 alone. A BACI ratio divides it by the change at "
+                    "the control XS3 over the same years."
+                ),
             ),
             (
                 lambda a, e: _close(a, _baci(with_effort=False)),
-                "You compared detections, not rates. Divide the detections of each period by "
-                "its camera-days (the effort) first.",
+                _(
+                    "You compared detections, not rates. Divide the detections of each period by "
+                    "its camera-days (the effort) first."
+                ),
             ),
             (
                 lambda a, e: _close(a, _baci(pooled=False)),
-                "You averaged the yearly rates. Pool the detections and the camera-days of "
-                "each period first, so that short years (2017: 150 camera-days) weigh little.",
+                _(
+                    "You averaged the yearly rates. Pool the detections and the camera-days of "
+                    "each period first, so that short years (2017: 150 camera-days) weigh little."
+                ),
             ),
             (
                 lambda a, e: any(_close(a, _baci(split=s)) for s in ("before", "after")),
-                "Leave out 2017, the year of the works: before is 2012-2016, after is 2018-2024.",
+                _(
+                    "Leave out 2017, the year of the works: before is 2012-2016, after is 2018-2024."
+                ),
             ),
             (
                 lambda a, e: any(_close(a, _baci(control=c)) for c in ("XS1", "XS4")),
-                "Use XS3, the camera without a road, as the control.",
+                _("Use XS3, the camera without a road, as the control."),
             ),
         ],
     )
@@ -202,19 +227,25 @@ register(
         unit="m",
         rtol=2e-3,
         explanation=(
-            "every tracked migration crossed the 40 km gate within this short stretch: the "
-            "functional corridor, and a pinch point."
+            _(
+                "every tracked migration crossed the 40 km gate within this short stretch: the "
+                "functional corridor, and a pinch point."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, _stretch_of_start_fixes_m()),
-                "That uses the fixes at the start of the steps. Use the points where the "
-                "steps cross the gate: segments[segments['gate']].intersection(GATE).",
+                _(
+                    "That uses the fixes at the start of the steps. Use the points where the "
+                    "steps cross the gate: segments[segments['gate']].intersection(GATE)."
+                ),
             ),
             (
                 lambda a, e: _close(a, 40_000.0, 1e-2) or _close(a, 40.0, 1e-2),
-                "That is the length of the whole gate. The question asks for the stretch "
-                "between the westernmost and easternmost crossing points.",
+                _(
+                    "That is the length of the whole gate. The question asks for the stretch "
+                    "between the westernmost and easternmost crossing points."
+                ),
             ),
         ],
     )

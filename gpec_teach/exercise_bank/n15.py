@@ -14,6 +14,7 @@ from functools import cache
 from .. import data
 from ..exercises import Exercise, register
 from ..fragmentation import class_metrics
+from ..i18n import lazy_gettext as _
 from ..protconn import protconn
 
 ISO3, BASELINE, FINAL, DISTANCE_KM = "XBE", 2010, 2020, 10.0
@@ -100,45 +101,55 @@ register(
         "15.1",
         "number",
         _change_points,
-        unit="percentage points",
+        unit=_("percentage points"),
         rtol=5e-3,
         explanation=(
-            "Belmora's ProtConn (10 km) rose by this many percentage points between 2010 and "
-            "2020; the relative rise is about 94 %. Say which of the two you report."
+            _(
+                "Belmora's ProtConn (10 km) rose by this many percentage points between 2010 and "
+                "2020; the relative rise is about 94 %. Say which of the two you report."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, _relative_change("ProtConn")),
-                "That is the relative change in percent of the 2010 value. Percentage points "
-                "are the plain difference: ProtConn 2020 minus ProtConn 2010.",
+                _(
+                    "That is the relative change in percent of the 2010 value. Percentage points "
+                    "are the plain difference: ProtConn 2020 minus ProtConn 2010."
+                ),
             ),
             (
                 lambda a, e: _close(a, -e),
-                "Right size, wrong sign: take the 2020 value minus the 2010 value.",
+                _("Right size, wrong sign: take the 2020 value minus the 2010 value."),
             ),
             (
                 lambda a, e: (
                     _close(a, _change_points(2000, 2020)) or _close(a, _change_points(2000, 2010))
                 ),
-                "That change starts or ends in the wrong year: the baseline is 2010 and the "
-                "end year 2020.",
+                _(
+                    "That change starts or ends in the wrong year: the baseline is 2010 and the "
+                    "end year 2020."
+                ),
             ),
             (
                 lambda a, e: any(_close(a, _change_points(distance_km=d)) for d in (1.0, 100.0)),
-                "That is the change for another dispersal distance: use dispersal_distance_km=10.",
+                _(
+                    "That is the change for another dispersal distance: use dispersal_distance_km=10."
+                ),
             ),
             (
                 lambda a, e: _close(a, float(_protconn(FINAL).Prot - _protconn(BASELINE).Prot)),
-                "That is the change in coverage (Prot). The question asks for ProtConn.",
+                _("That is the change in coverage (Prot). The question asks for ProtConn."),
             ),
             (
                 lambda a, e: _close(a, e / 100),
-                "Percentage points are not a fraction: do not divide by 100.",
+                _("Percentage points are not a fraction: do not divide by 100."),
             ),
             (
                 lambda a, e: a > 10,
-                "That looks like a ProtConn value, not a change: subtract the 2010 value "
-                "from the 2020 value.",
+                _(
+                    "That looks like a ProtConn value, not a change: subtract the 2010 value "
+                    "from the 2020 value."
+                ),
             ),
         ],
     )
@@ -150,27 +161,33 @@ register(
         "category",
         _largest_relative_change,
         explanation=(
-            "coverage more than doubled (Prot about +147 %), ProtConn rose by about 94 % and "
-            "MESH fell by about 31 %. Relative changes have no unit, so they can be compared."
+            _(
+                "coverage more than doubled (Prot about +147 %), ProtConn rose by about 94 % and "
+                "MESH fell by about 31 %. Relative changes have no unit, so they can be compared."
+            )
         ),
         hints=[
             (
                 lambda a, e: _same(a, "ProtConn"),
-                "ProtConn rose a lot, but compare the relative changes of all three: coverage "
-                "rose even more, because part of the new protected land is not connected.",
+                _(
+                    "ProtConn rose a lot, but compare the relative changes of all three: coverage "
+                    "rose even more, because part of the new protected land is not connected."
+                ),
             ),
             (
                 lambda a, e: _same(a, "MESH"),
-                "MESH has the largest change in its own unit (km2), but km2 and percentage "
-                "points cannot be compared. Compare the change in percent of the 2010 values.",
+                _(
+                    "MESH has the largest change in its own unit (km2), but km2 and percentage "
+                    "points cannot be compared. Compare the change in percent of the 2010 values."
+                ),
             ),
             (
                 lambda a, e: str(a).strip().lower() in {"prot (%)", "protconn 10 km (%)"},
-                "Give only the short name: 'Prot', 'ProtConn' or 'MESH'.",
+                _("Give only the short name: 'Prot', 'ProtConn' or 'MESH'."),
             ),
             (
                 lambda a, e: not any(_same(a, name) for name in INDICATORS),
-                "Answer with one of the names 'Prot', 'ProtConn' or 'MESH'.",
+                _("Answer with one of the names 'Prot', 'ProtConn' or 'MESH'."),
             ),
         ],
     )
@@ -181,28 +198,36 @@ register(
         "15.3",
         "number",
         _missing_alt,
-        unit="figures",
+        unit=_("figures"),
         rtol=0,
         explanation=(
-            "an empty text, a text of spaces and None all leave a reader without a "
-            "description; each needs an alt text before the report goes out."
+            _(
+                "an empty text, a text of spaces and None all leave a reader without a "
+                "description; each needs an alt text before the report goes out."
+            )
         ),
         hints=[
             (
                 lambda a, e: a == sum(1 for f in DRAFT_FIGURES if f["alt"] is None),
-                "You counted only one kind of missing alt text. None, an empty text and a "
-                "text of spaces all leave the reader without a description: test "
-                "(alt or '').strip().",
+                _(
+                    "You counted only one kind of missing alt text. None, an empty text and a "
+                    "text of spaces all leave the reader without a description: test "
+                    "(alt or '').strip()."
+                ),
             ),
             (
                 lambda a, e: a == sum(1 for f in DRAFT_FIGURES if not str(f["alt"]).strip()),
-                "str(None) is the text 'None', which is not empty: a missing (None) alt text "
-                "was counted as present. Test (alt or '').strip().",
+                _(
+                    "str(None) is the text 'None', which is not empty: a missing (None) alt text "
+                    "was counted as present. Test (alt or '').strip()."
+                ),
             ),
             (
                 lambda a, e: a == sum(1 for f in DRAFT_FIGURES if not f["alt"]),
-                "A text of spaces is not an alt text either: strip the spaces before you test "
-                "it, (alt or '').strip().",
+                _(
+                    "A text of spaces is not an alt text either: strip the spaces before you test "
+                    "it, (alt or '').strip()."
+                ),
             ),
         ],
     )

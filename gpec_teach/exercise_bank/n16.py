@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from ..exercises import Exercise, register
+from ..i18n import lazy_gettext as _
 
 #: The colleague's settings in exercise 16.2 (cells): window radius and tile side.
 RADIUS, TILE = 100, 256
@@ -41,33 +42,43 @@ register(
         unit="%",
         rtol=5e-3,
         explanation=(
-            "each task reads more than three times the cells it computes. Tiles of 1024 "
-            "cells bring the overhead under 50 %: choose the tile side from the radius."
+            _(
+                "each task reads more than three times the cells it computes. Tiles of 1024 "
+                "cells bring the overhead under 50 %: choose the tile side from the radius."
+            )
         ),
         hints=[
             (
                 lambda a, e: _close(a, 100.0 * (((TILE + RADIUS) / TILE) ** 2 - 1.0)),
-                "You added the radius on one side only. The halo lies on both sides of the "
-                "tile: the side read is c + 2r.",
+                _(
+                    "You added the radius on one side only. The halo lies on both sides of the "
+                    "tile: the side read is c + 2r."
+                ),
             ),
             (
                 lambda a, e: _close(a, 100.0 * ((TILE + 2 * RADIUS) / TILE - 1.0)),
-                "That is the overhead along one side. A tile is a square: square the ratio "
-                "((c + 2r) / c) ** 2, then subtract 1.",
+                _(
+                    "That is the overhead along one side. A tile is a square: square the ratio "
+                    "((c + 2r) / c) ** 2, then subtract 1."
+                ),
             ),
             (
                 lambda a, e: _close(a, e + 100.0),
-                "That is the whole window read, in % of the tile. The overhead is the extra "
-                "part: subtract the tile itself (100 %).",
+                _(
+                    "That is the whole window read, in % of the tile. The overhead is the extra "
+                    "part: subtract the tile itself (100 %)."
+                ),
             ),
             (
                 lambda a, e: _close(a, e / 100.0),
-                "That is a fraction: multiply by 100 to give the overhead in %.",
+                _("That is a fraction: multiply by 100 to give the overhead in %."),
             ),
             (
                 lambda a, e: _close(a, halo_overhead(TILE, NOTEBOOK_RADIUS)),
-                "That is the overhead for the notebook's radius of 8 cells. The colleague "
-                "asks for radius=100.",
+                _(
+                    "That is the overhead for the notebook's radius of 8 cells. The colleague "
+                    "asks for radius=100."
+                ),
             ),
         ],
     )
