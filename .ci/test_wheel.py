@@ -47,6 +47,14 @@ missing = sorted(set(range(17)) - set(checked))
 assert not missing, f"notebooks without a checkable exercise through the wheel: {missing}"
 print("check() with the expected answer passed for", sum(map(len, checked.values())),
       "exercises of", len(checked), "notebooks")
+# the French and Spanish feedback come from the compiled catalogues inside the wheel
+english = exercises.check(exercise_id, expected).message
+for lang in ("fr", "es"):
+    gpec_teach.set_language(lang)
+    translated = exercises.check(exercise_id, expected).message
+    assert translated and translated != english, f"{lang}: {translated!r} is not translated"
+    print(lang, "feedback from the wheel:", translated[:60])
+gpec_teach.set_language("en")
 """
 
 
@@ -80,7 +88,7 @@ def main() -> None:
         p.relative_to(ROOT).as_posix()
         for p in (ROOT / "gpec_teach").rglob("*")
         if p.is_file()
-        and p.suffix in (".py", ".csv", ".json", ".j2")
+        and p.suffix in (".py", ".csv", ".json", ".j2", ".po", ".pot", ".mo")
         and "__pycache__" not in p.parts
     }
     missing = sorted(source - names)
