@@ -40,6 +40,13 @@ def _strip(pattern: re.Pattern, text: str) -> str:
     return pattern.sub(" ", text)
 
 
+def _prose(text: str) -> str:
+    """Return ``text`` without roles, code spans and math (whose ``<`` are not HTML)."""
+    for pattern in (_ROLE, _CODE, _MATH):
+        text = _strip(pattern, text)
+    return text
+
+
 def roles(text: str) -> list[tuple[str, str]]:
     """(name, target) of every role; the title of ``{doc}`title <target>``` is left out."""
     out = []
@@ -107,8 +114,8 @@ def problems_of(
     out += _diff("web links", _AUTOLINK.findall(english), _AUTOLINK.findall(translation))
     out += _diff(
         "HTML tags",
-        [m["tag"] for m in _HTML.finditer(english)],
-        [m["tag"] for m in _HTML.finditer(translation)],
+        [m["tag"] for m in _HTML.finditer(_prose(english))],
+        [m["tag"] for m in _HTML.finditer(_prose(translation))],
     )
     out += _diff("substitutions", _SUBST.findall(english), _SUBST.findall(translation))
     if english.lstrip().startswith("|"):

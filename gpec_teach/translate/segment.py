@@ -102,13 +102,21 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _starts_block(line: str) -> bool:
-    """Whether ``line`` starts a block that ends the paragraph before it."""
+def _starts_block(line: str, *, in_paragraph: bool = False) -> bool:
+    """Whether ``line`` starts a block that ends the paragraph or list item before it.
+
+    Inside a paragraph (``in_paragraph``), as in CommonMark, only an ordered item numbered 1
+    or a non-empty bullet item interrupts it: "in force in / 2020. The..." is one sentence.
+    """
     stripped = line.strip()
+    item = _ITEM.match(line)
+    if item and in_paragraph:
+        marker = item["lead"].strip()
+        item = (marker[0] in "-*+" and item["text"].strip()) or marker[:2] in ("1.", "1)")
     return bool(
         _FENCE.match(line)
         or _HEADING.match(line)
-        or _ITEM.match(line)
+        or item
         or _QUOTE.match(line)
         or _LABEL.match(line)
         or stripped.startswith(("|", "$$", "<!--", "%", "+++", "\\begin{"))
@@ -211,11 +219,11 @@ def _segment_lines(lines: list[str]) -> list[Piece]:
             indent = _indent(line)
             body = [stripped]
             i += 1
-            while (
+            while (  # a more indented line starts a block (a glossary definition)
                 i < n
                 and lines[i].strip()
-                and _indent(lines[i]) == indent
-                and not _starts_block(lines[i])
+                and _indent(lines[i]) <= indent
+                and not _starts_block(lines[i], in_paragraph=True)
             ):
                 body.append(lines[i].strip())
                 i += 1
