@@ -168,7 +168,7 @@ def term_problems(english: str, translation: str, lang: str) -> list[str]:
         term, target = row.get("en", ""), row.get(lang, "")
         if not term or not target or len(term.split()) < 2:
             continue
-        if re.search(rf"(?<!\w){re.escape(_fold(term))}s?(?!\w)", folded_en):
+        if re.search(rf"(?<![\w-]){re.escape(_fold(term))}s?(?!\w)", folded_en):
             if not all(stem in folded_tr for stem in _stems(target)):
                 out.append(f"term base: {term!r} should be {target!r}")
     return out
