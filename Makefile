@@ -39,15 +39,34 @@ $(STAMP): requirements-learner.lock requirements-dev.lock pyproject.toml
 
 venv: $(STAMP)  ## Create .venv and install the locked environment and gpec_teach
 
-# Build the site, then serve every CDN asset (MathJax, Leaflet, ...) from the site itself:
-# it works offline and never loads code from a third party (.ci/offline_assets.py).
-JB_BUILD  := $(VENV)/bin/jupyter-book build . --builder html
-LOCALISE  := $(PY) .ci/offline_assets.py _build/html
+# Three editions in one site: _build/html/en/, fr/ and es/, and a root index.html that
+# redirects to en/. English is built from the repository (notebooks executed, with the
+# Jupyter cache); French and Spanish from trees generated under _build/i18n/<lang>/
+# (gpec_teach/translate/tree.py: translated pages, the committed translated notebooks,
+# not re-executed). Jupyter Book writes each edition to _build/editions/<lang>/_build/html
+# (its doctrees stay there for incremental builds); it is then copied into _build/html/<lang>/,
+# every CDN asset is served from the edition itself (works offline, .ci/offline_assets.py)
+# and the trainer's slide decks are written into it (.ci/make_slides.py).
+EDITIONS  := en fr es
+JB_BUILD  := $(VENV)/bin/jupyter-book build --builder html
+LOCALISE  := $(PY) .ci/offline_assets.py
+# BOOK_FLAGS: extra options of jupyter-book build (make test-book: warnings are errors).
+BOOK_FLAGS ?=
 
-book: $(STAMP)  ## Set everything up and build the site into _build/html (self-contained)
-	$(JB_BUILD)
-	$(LOCALISE)
-	$(PY) .ci/make_slides.py _build/html
+book: $(STAMP)  ## Set everything up and build the three editions into _build/html/{en,fr,es} (self-contained)
+	@set -e; report=""; rm -rf _build/html; mkdir -p _build/html; \
+	for lang in $(EDITIONS); do \
+	  t0=$$(date +%s); \
+	  if [ $$lang = en ]; then src=.; else \
+	    src=_build/i18n/$$lang; $(PY) -m gpec_teach.translate.tree $$lang $$src; fi; \
+	  $(JB_BUILD) $$src --path-output _build/editions/$$lang $(BOOK_FLAGS); \
+	  rm -rf _build/html/$$lang; cp -a _build/editions/$$lang/_build/html _build/html/$$lang; \
+	  $(LOCALISE) _build/html/$$lang; \
+	  $(PY) .ci/make_slides.py _build/html/$$lang; \
+	  report="$$report\n  $$lang: $$(( $$(date +%s) - t0 )) s"; \
+	done; \
+	$(PY) -m gpec_teach.translate.tree --root-index _build/html; \
+	printf "::: editions built (build, offline assets, slides):$$report\n"
 	@echo "Open file://$(CURDIR)/_build/html/index.html"
 
 test: $(STAMP)  ## Run every test: unit, doctests, reference cases, notebooks, book build (-W), site
@@ -75,13 +94,11 @@ test-notebooks: $(STAMP)  ## Execute every notebook with nbval (compares the cel
 	$(PY) -m pytest $(NBVAL_ARGS) $(NBVAL_SKIP) notebooks
 	$(AGG) $(PY) -m pytest tests/test_exports.py --exports -o addopts=-ra -p no:cacheprovider
 
-test-book: $(STAMP)  ## Build the book with warnings as errors
-	$(JB_BUILD) --warningiserror --nitpick --keep-going
-	$(LOCALISE)
-	$(PY) .ci/make_slides.py _build/html
+test-book: $(STAMP)  ## Build the three editions with warnings as errors
+	$(MAKE) --no-print-directory book BOOK_FLAGS="--warningiserror --nitpick --keep-going"
 
-test-site: $(STAMP)  ## Browser tests of the built site in headless Chromium (after test-book)
-	$(PY) -m pytest tests/test_site.py --site -o addopts=-ra -p no:cacheprovider
+test-site: $(STAMP)  ## Browser tests of the three editions in headless Chromium (after test-book)
+	$(PY) -m pytest tests/test_site.py tests/test_i18n_site.py --site -o addopts=-ra -p no:cacheprovider
 	@echo "Screenshots: $(CURDIR)/_build/screenshots  Page weights: $(CURDIR)/_build/site-report.md"
 
 lab: $(STAMP)  ## Open JupyterLab on the notebooks

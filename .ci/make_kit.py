@@ -1,6 +1,7 @@
 """Build the offline kit: one archive a trainer copies to a USB stick.
 
-The kit holds the built site with every script served locally (so maps and widgets work
+The kit holds the built site (its three editions, English, French and Spanish, in
+``site/en``, ``site/fr`` and ``site/es``) with every script served locally (so maps and widgets work
 with no internet), the notebooks, the teaching data, the ``gpec_teach`` package and the
 learner lock file, plus ``README-OFFLINE.md`` with what to do in the room. With
 ``--wheelhouse`` it also carries every package of ``requirements-learner.lock`` as a wheel
@@ -40,6 +41,8 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = "requirements-learner.lock"
 PYTHON_VERSION = "3.11"
+#: Editions of the built site (``_build/html/<lang>/``), all shipped in the kit.
+EDITIONS = ("en", "fr", "es")
 #: The micro version pip checks ``Requires-Python`` against (``3.11`` would mean 3.11.0, and
 #: soupsieve 4.1.2 requires 3.11.5): 3.11.9 is the last 3.11 with python.org installers.
 PYTHON_FULL_VERSION = "3.11.9"
@@ -307,9 +310,11 @@ Everything here works without internet.
 
 ## Read the book
 
-Open `site/index.html` in a web browser. Maps and widgets work from the files in
-`site/_static/vendor/` (see `MANIFEST.json` there for their packages and licences); only
-the background map tiles need internet, and the layers show without them.
+Open `site/index.html` in a web browser: it opens the English edition. The French and
+Spanish editions are `site/fr/index.html` and `site/es/index.html`, and every page links
+to the same page in the other languages (top right). Maps and widgets work from the files
+in `site/<language>/_static/vendor/` (see `MANIFEST.json` there for their packages and
+licences); only the background map tiles need internet, and the layers show without them.
 
 If your browser blocks pages opened from a file, serve the folder instead:
 
@@ -410,8 +415,12 @@ def _offline_assets():
 def build_kit(out: Path, *, wheelhouse: bool = False, cache: Path | None = None) -> Path:
     """Build the kit archive in *out*; return its path."""
     built = ROOT / "_build" / "html"
-    if not (built / "index.html").is_file():
-        raise SystemExit("The site is not built: run `make book` first.")
+    missing = [lang for lang in EDITIONS if not (built / lang / "index.html").is_file()]
+    if missing or not (built / "index.html").is_file():
+        raise SystemExit(
+            f"The site is not built (editions missing: {missing or 'none'}; root index.html: "
+            f"{(built / 'index.html').is_file()}): run `make book` first."
+        )
     version = (
         (ROOT / "gpec_teach" / "__init__.py").read_text().split('__version__ = "')[1].split('"')[0]
     )
@@ -421,8 +430,10 @@ def build_kit(out: Path, *, wheelhouse: bool = False, cache: Path | None = None)
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
     shutil.copytree(built, stage / "site", ignore=shutil.ignore_patterns(".buildinfo", "_sources"))
-    unmapped = _offline_assets().localise(
-        stage / "site", cache or Path.home() / ".cache" / "gpec-npm"
+    assets = _offline_assets()
+    unmapped = sum(
+        assets.localise(stage / "site" / lang, cache or Path.home() / ".cache" / "gpec-npm")
+        for lang in EDITIONS
     )
     if unmapped:
         raise SystemExit(f"{unmapped} CDN URL(s) have no local copy: see the messages above.")

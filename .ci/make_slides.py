@@ -16,11 +16,14 @@ Everything is generated from the notebooks, so the kit never drifts from the cou
 
 Usage::
 
-    python .ci/make_slides.py [SITE_DIR]   # decks into SITE_DIR/slides/ (default _build/html)
+    python .ci/make_slides.py [SITE_DIR]   # decks into SITE_DIR/slides/ (default: every edition)
     python .ci/make_slides.py --pages      # rewrite the self-assessment page and CSV
     python .ci/make_slides.py --check      # exit 1 when the page or CSV is out of date
 
-``make book`` runs the first form after building the site.
+``make book`` runs the first form on each edition it builds (``_build/html/en``, ``fr``,
+``es``; the trainer's guide of each links to ``../slides/``). Without SITE_DIR, the decks
+go into every edition of ``_build/html``. The decks are made from the English notebooks
+in every edition for now: their sections are found by their English headings.
 """
 
 from __future__ import annotations
@@ -459,9 +462,28 @@ def main(argv: list[str] | None = None) -> int:
     if not (site / "index.html").is_file():
         print(f"{site} holds no built site (index.html): run `make book` first", file=sys.stderr)
         return 1
-    for path in write_decks(site):
-        print(f"slides: {path.relative_to(site)} ({path.stat().st_size / 2**20:.1f} MB)")
+    for edition in editions(site):
+        for path in write_decks(edition):
+            print(f"slides: {path.relative_to(site)} ({path.stat().st_size / 2**20:.1f} MB)")
     return 0
+
+
+def editions(site: Path) -> list[Path]:
+    """Return the editions of a built site: *site* itself, or its ``<lang>/`` editions.
+
+    ``_build/html`` holds one edition per language (``en/``, ``fr/``, ``es/``) next to a
+    root ``index.html`` that redirects to ``en/``; a site without editions is one itself.
+    """
+    found = (
+        sorted(
+            p
+            for p in site.iterdir()
+            if p.is_dir() and (p / "_static").is_dir() and (p / "index.html").is_file()
+        )
+        if not (site / "_static").is_dir()
+        else []
+    )
+    return found or [site]
 
 
 if __name__ == "__main__":

@@ -11,6 +11,10 @@ Usage::
 
     python .ci/offline_assets.py [SITE_DIR] [--cache DIR] [--check]
 
+SITE_DIR is one edition of the site (``_build/html/fr``: it has a ``_static`` folder) or
+the site of every edition (``_build/html``, the default: each ``<lang>/`` edition is
+processed on its own, so that each one is self-contained).
+
 ``--check`` only lists the CDN URLs and the npm files they map to. Tarballs are cached
 (default ``~/.cache/gpec-npm``), so a second run needs no network. URLs that cannot be
 mapped are reported and make the script exit with status 1: add them to ``CDNJS`` or
@@ -231,6 +235,18 @@ def localise(site: Path, cache: Path, *, check: bool = False) -> int:
     return len(unmapped)
 
 
+def editions(site: Path) -> list[Path]:
+    """Return the editions under *site*: itself if it is one, else its ``<lang>/`` editions.
+
+    An edition is a Sphinx HTML output (an ``index.html`` and a ``_static`` folder).
+    """
+    if (site / "_static").is_dir():
+        return [site]
+    return sorted(
+        p for p in site.iterdir() if (p / "_static").is_dir() and (p / "index.html").is_file()
+    )
+
+
 def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -240,9 +256,11 @@ def main() -> None:
         "--check", action="store_true", help="only list the URLs and their npm files"
     )
     args = parser.parse_args()
-    if not args.site.is_dir():
-        sys.exit(f"{args.site} does not exist: build the book first (make book).")
-    sys.exit(1 if localise(args.site, args.cache, check=args.check) else 0)
+    found = editions(args.site) if args.site.is_dir() else []
+    if not found:
+        sys.exit(f"{args.site} holds no built site: build the book first (make book).")
+    unmapped = sum(localise(edition, args.cache, check=args.check) for edition in found)
+    sys.exit(1 if unmapped else 0)
 
 
 if __name__ == "__main__":

@@ -73,6 +73,13 @@ def pytest_addoption(parser):
         help="run the browser tests of the built site (marked 'site'; make test-site)",
     )
     parser.addoption(
+        "--site-all-editions",
+        action="store_true",
+        default=False,
+        help="with --site: check every page of the French and Spanish editions in the browser "
+        "too (by default: all English pages, and home, a notebook, glossary and search of the others)",
+    )
+    parser.addoption(
         "--exports",
         action="store_true",
         default=False,

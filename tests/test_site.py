@@ -1,6 +1,11 @@
 """Browser tests of the built site, in headless Chromium (Debian ``chromium`` + ``chromium-driver``).
 
-Run by ``make test-site`` (part of ``make test``), after the book build. ``make book``
+Run by ``make test-site`` (part of ``make test``), after the book build. The site has three
+editions, ``_build/html/en/``, ``fr/`` and ``es/`` (``make book``); every check below runs on
+each. All English pages are checked; for French and Spanish, the pages of
+:data:`SAMPLE_PAGES` (home, a notebook, the glossary, search), or every page with
+``--site-all-editions`` (about three times as long). The checks proper to the editions
+(switcher, ``<html lang>``, launch buttons, root redirect) are in ``test_i18n_site.py``. ``make book``
 (and ``make test-book``) serve every CDN script from the site itself
 (``.ci/offline_assets.py``); these tests check the built site as it is, in a Chromium
 that has **no route to the internet** (every host name but localhost fails to resolve),
@@ -83,23 +88,54 @@ AXE_RULES_ENFORCED = (
 )
 
 
-def _pages() -> list[str]:
+#: Editions of the site, each in ``_build/html/<code>/``.
+EDITIONS = ("en", "fr", "es")
+#: Pages of the French and Spanish editions checked in the browser by default.
+SAMPLE_PAGES = (
+    "index.html",
+    "notebooks/02_geodata_basics.html",
+    "book/glossary.html",
+    "search.html",
+)
+
+
+def _pages(*, all_editions: bool = True) -> list[str]:
+    """``<lang>/<page>`` of every built page (English and, unless sampled, the others)."""
     site = BUILT  # the offline copy is made from it when the tests start
     if not site.is_dir():
         return ["<site not built>"]
     skip = ("_static", "_sources", "_images", "_sphinx_design_static", "_panels_static")
-    return sorted(
-        str(p.relative_to(site))
-        for p in site.rglob("*.html")
-        if not p.relative_to(site).parts[0].startswith(skip)
-    )
+    pages = []
+    for lang in EDITIONS:
+        edition = site / lang
+        if not edition.is_dir():
+            continue
+        for path in sorted(edition.rglob("*.html")):
+            page = path.relative_to(edition).as_posix()
+            if page.startswith(skip):
+                continue
+            if lang == "en" or all_editions or page in SAMPLE_PAGES:
+                pages.append(f"{lang}/{page}")
+    return pages or ["<site not built>"]
+
+
+def pytest_generate_tests(metafunc):
+    """Parametrise the page test over the pages of every edition (see the module doc)."""
+    if "page" in metafunc.fixturenames:
+        every = metafunc.config.getoption("--site-all-editions", default=False)
+        metafunc.parametrize("page", _pages(all_editions=every))
+    if "edition" in metafunc.fixturenames:
+        metafunc.parametrize("edition", EDITIONS)
 
 
 @pytest.fixture(scope="session")
 def offline_site() -> Path:
     """The site exactly as ``make book`` built it (self-contained: no CDN left)."""
-    if not (BUILT / "index.html").is_file():
-        pytest.fail("The site is not built: run `make test-book` (or `make book`) first.")
+    missing = [lang for lang in EDITIONS if not (BUILT / lang / "index.html").is_file()]
+    if missing:
+        pytest.fail(
+            f"The site is not built (no edition {missing}): run `make test-book` (or `make book`) first."
+        )
     return BUILT
 
 
@@ -237,9 +273,10 @@ NOTEBOOKS = ROOT / "notebooks"
 TEMP_PATH_RE = r"(?:/tmp/|/var/folders/|/home/runner/|/work/|/root/|ipykernel_[0-9]+)"
 
 
-def _committed_outputs(stem: str) -> tuple[int, int]:
+def _committed_outputs(stem: str, lang: str = "en") -> tuple[int, int]:
     """Image outputs and interactive maps that the committed notebook shows on its page."""
-    nb = json.loads((NOTEBOOKS / f"{stem}.ipynb").read_text(encoding="utf-8"))
+    folder = NOTEBOOKS if lang == "en" else NOTEBOOKS / lang
+    nb = json.loads((folder / f"{stem}.ipynb").read_text(encoding="utf-8"))
     images = maps = 0
     for cell in nb["cells"]:
         tags = cell.get("metadata", {}).get("tags", [])
@@ -279,8 +316,8 @@ def _typeset_maths(browser) -> list[int]:
     )
 
 
-def _page_content_problems(browser, page: str) -> list[str]:
-    """Figures, maps, maths and reader noise on one page."""
+def _page_content_problems(browser, page: str, lang: str = "en") -> list[str]:
+    """Figures, maps, maths and reader noise on one page (``page`` within its edition)."""
     problems = []
     text = browser.execute_script(
         "const m = document.querySelector('main'); return m ? m.textContent : '';"
@@ -296,7 +333,7 @@ def _page_content_problems(browser, page: str) -> list[str]:
     if maths and typeset < maths:
         problems.append(f"{maths - typeset} of {maths} formulas not typeset by MathJax")
     if page.startswith("notebooks/"):
-        images, maps = _committed_outputs(Path(page).stem)
+        images, maps = _committed_outputs(Path(page).stem, lang)
         shown = browser.execute_script(
             "return document.querySelectorAll('main .cell_output img:not(.gpec-map-static)').length;"
         )
@@ -328,9 +365,9 @@ def _page_content_problems(browser, page: str) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("page", _pages())
 def test_page(browser, server, offline_site, axe_source, page):
     url = f"{server}/{page}"
+    lang, page_in_edition = page.split("/", 1)
     # Screenshots first, each from a fresh load at its own width.
     SHOTS.mkdir(parents=True, exist_ok=True)
     stem = page.replace("/", "__").removesuffix(".html")
@@ -357,7 +394,7 @@ def test_page(browser, server, offline_site, axe_source, page):
             (SHOTS / f"{stem}-full.jpg").write_bytes(base64.b64decode(shot["data"]))
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     _open(browser, url)
-    problems = _page_content_problems(browser, page)
+    problems = _page_content_problems(browser, page_in_edition, lang)
     outside = _requests_outside(browser, server)
     if outside:
         problems.append(f"requests outside the site (it must work offline): {outside[:5]}")
@@ -382,7 +419,7 @@ def test_page(browser, server, offline_site, axe_source, page):
         "return Array.from(document.querySelectorAll('main article h1, main article h2, main article h3,"
         " main article h4, main article h5, main article h6')).map(h => +h.tagName[1]);"
     )
-    if levels.count(1) != 1 and page not in NO_TITLE_PAGES:
+    if levels.count(1) != 1 and page_in_edition not in NO_TITLE_PAGES:
         problems.append(f"expected one h1 in the article, found {levels.count(1)}")
     jumps = [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
     if jumps:
@@ -463,7 +500,8 @@ def test_internal_links_resolve(offline_site):
     """Every relative link points to a file of the site, and its #fragment exists there."""
     broken, cache = [], {}
     for page in offline_site.rglob("*.html"):
-        if page.relative_to(offline_site).parts[0].startswith("_"):
+        parts = page.relative_to(offline_site).parts
+        if parts[parts[0] in EDITIONS].startswith("_"):  # _static, _sources of an edition
             continue
         text = page.read_text(encoding="utf-8")
         for href in re.findall(r'<a [^>]*href="([^"]+)"', text):
@@ -484,14 +522,37 @@ def test_internal_links_resolve(offline_site):
     assert not broken, "\n".join(broken)
 
 
-def test_search_finds_a_glossary_term(browser, server):
-    _open(browser, f"{server}/search.html?q=resistance")
+def glossary_word(glossary_html: str) -> str:
+    """A word of the edition's glossary to search for: from its first term of 6+ letters.
+
+    >>> glossary_word('<dt id="term-x">Aire <b>protégée</b><a class="headerlink">#</a></dt>')
+    'protégée'
+    """
+    from html import unescape
+
+    for term in re.findall(r"<dt\b[^>]*>(.*?)</dt>", glossary_html, flags=re.S):
+        text = unescape(re.sub(r"<a class=\"headerlink\".*?</a>|<[^>]+>", " ", term))
+        words = [w for w in re.findall(r"\w+", text) if len(w) >= 6 and not w.isdigit()]
+        if words:
+            return words[0]
+    raise AssertionError("the glossary page has no term of six letters or more")
+
+
+def test_search_finds_a_glossary_term(browser, server, offline_site, edition):
+    """Each edition's search (its own index and stemmer) finds a word of its glossary."""
+    glossary = (offline_site / edition / "book" / "glossary.html").read_text(encoding="utf-8")
+    word = "resistance" if edition == "en" else glossary_word(glossary)
+    _open(browser, f"{server}/{edition}/search.html?q={word}")
     links = browser.execute_async_script(
         "const done = arguments[arguments.length - 1]; let n = 0;"
         "const poll = () => { const a = Array.from(document.querySelectorAll('#search-results a')).map(x => x.href);"
         " if (a.length || n++ > 100) done(a); else setTimeout(poll, 100); }; poll();"
     )
-    assert any("glossary" in link for link in links), f"search for 'resistance' found {links}"
+    assert any("glossary" in link for link in links), (
+        f"{edition}: search for {word!r} found {links}"
+    )
+    elsewhere = [link for link in links if not link.startswith(f"{server}/{edition}/")]
+    assert not elsewhere, f"{edition}: search results outside the edition: {elsewhere[:5]}"
 
 
 def test_write_page_weight_report(offline_site):
