@@ -25,7 +25,7 @@ PYTEST_ARGS ?=
 NBVAL_ARGS  := --nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
                --nbval-sanitize-with tests/nbval_sanitize.cfg -o addopts=-ra
 
-.PHONY: help venv book test test-unit test-wheel test-notebooks test-book test-site lab bench data lock kit clean
+.PHONY: help venv book translations test test-unit test-wheel test-notebooks test-book test-site lab bench data lock kit clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 18
@@ -85,13 +85,15 @@ test-wheel: $(STAMP)  ## Build the wheel, install it (not editable) in a fresh v
 
 # The real-data case study (17) reads ../shared/realdata (or $$GPEC_REALDATA_DIR) in place:
 # without it, nbval leaves that notebook out and says so.
-REALDATA    := $(or $(GPEC_REALDATA_DIR),../shared/realdata)
-NBVAL_SKIP  := $(if $(wildcard $(REALDATA)/augusta_nlcd.tif),,--ignore=notebooks/17_real_data_case_study.ipynb)
+# The French and Spanish notebooks (notebooks/fr, notebooks/es) run one folder deeper: they get
+# the absolute path. nbval collects the three languages (pytest walks notebooks/).
+REALDATA    := $(abspath $(or $(GPEC_REALDATA_DIR),../shared/realdata))
+NBVAL_SKIP  := $(if $(wildcard $(REALDATA)/augusta_nlcd.tif),,$(foreach d,notebooks notebooks/fr notebooks/es,--ignore=$(d)/17_real_data_case_study.ipynb))
 
 test-notebooks: $(STAMP)  ## Execute every notebook with nbval (compares the cells tagged nbval-check-output), then reopen their QGIS exports
-	rm -rf notebooks/outputs
+	rm -rf notebooks/outputs notebooks/*/outputs
 	$(if $(NBVAL_SKIP),@echo "Real data not found at $(REALDATA): notebook 17 is not run (set GPEC_REALDATA_DIR)")
-	$(PY) -m pytest $(NBVAL_ARGS) $(NBVAL_SKIP) notebooks
+	GPEC_REALDATA_DIR=$(REALDATA) $(PY) -m pytest $(NBVAL_ARGS) $(NBVAL_SKIP) notebooks
 	$(AGG) $(PY) -m pytest tests/test_exports.py --exports -o addopts=-ra -p no:cacheprovider
 
 test-book: $(STAMP)  ## Build the three editions with warnings as errors
@@ -100,6 +102,14 @@ test-book: $(STAMP)  ## Build the three editions with warnings as errors
 test-site: $(STAMP)  ## Browser tests of the three editions in headless Chromium (after test-book)
 	$(PY) -m pytest tests/test_site.py tests/test_i18n_site.py --site -o addopts=-ra -p no:cacheprovider
 	@echo "Screenshots: $(CURDIR)/_build/screenshots  Page weights: $(CURDIR)/_build/site-report.md"
+
+translations: $(STAMP)  ## After an English change: update the catalogues, regenerate notebooks/fr and notebooks/es (runs those whose code changed)
+	$(PY) -m gpec_teach.translate update
+	$(PY) -m gpec_teach.translate.messages extract
+	$(PY) -m gpec_teach.translate.messages update
+	$(PY) -m gpec_teach.translate.messages compile
+	$(PY) -m gpec_teach.translate notebooks --execute
+	@$(PY) -m gpec_teach.translate check || echo "Translate the messages above (locales/README.md), then run make translations again"
 
 lab: $(STAMP)  ## Open JupyterLab on the notebooks
 	$(VENV)/bin/jupyter lab notebooks
