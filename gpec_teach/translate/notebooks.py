@@ -63,15 +63,19 @@ def translate_notebook(source: Path, lang: str, previous: dict | None = None) ->
     english = json.loads(Path(source).read_text(encoding="utf-8"))
     docname = f"notebooks/{Path(source).stem}"
     out = copy.deepcopy(english)
-    reuse = previous is not None and code_signature(previous) == code_signature(english)
-    previous_code = [c for c in previous["cells"] if c["cell_type"] == "code"] if reuse else []
     english_code = [c for c in out["cells"] if c["cell_type"] == "code"]
-    if reuse and len(previous_code) == len(english_code):
-        for cell, old in zip(english_code, previous_code, strict=True):
-            cell["outputs"] = old.get("outputs", [])
-            cell["execution_count"] = old.get("execution_count")
-    else:
-        reuse = False
+    previous_code = [c for c in (previous or {}).get("cells", []) if c["cell_type"] == "code"]
+    reuse = (
+        previous is not None
+        and code_signature(previous) == code_signature(english)
+        and len(previous_code) == len(english_code)
+        and any(c.get("outputs") for c in previous_code)  # it was executed
+    )
+    for k, cell in enumerate(english_code):
+        # the outputs of the executed translation, or none: English outputs would show
+        # English feedback of check() in a French notebook
+        cell["outputs"] = previous_code[k].get("outputs", []) if reuse else []
+        cell["execution_count"] = previous_code[k].get("execution_count") if reuse else None
     for cell in out["cells"]:
         if cell["cell_type"] == "markdown":
             cell["source"] = _lines(translate_markdown(_source(cell), lang, docname))
