@@ -257,8 +257,8 @@ def corridor_network(
     run_tiles(
         client,
         layout,
-        (0, 0),
-        lambda i, j: _scan(info.path, core_info.path, layout, i, j),
+        0,
+        lambda i, j, region: _scan(info.path, core_info.path, layout, i, j),
         lambda i, j, parts: parts[0],
         scan_write,
     )

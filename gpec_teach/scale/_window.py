@@ -138,7 +138,7 @@ def moving_window(
         info.crs,
     )
 
-    def part(i, j):
+    def part(i, j, region):
         return _tile(info.path, layout, radius, codes, cell_ha, neighbors, edge, i, j)
 
     def assemble(i, j, parts):
@@ -149,7 +149,7 @@ def moving_window(
             writer.write(key, layout.bounds(i, j), values)
 
     try:
-        run_tiles(client, layout, (0, 0), part, assemble, write)
+        run_tiles(client, layout, 0, part, assemble, write)
     finally:
         files = writer.close()
     ni, nj = layout.ntiles
