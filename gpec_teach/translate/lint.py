@@ -163,7 +163,7 @@ def term_problems(english: str, translation: str, lang: str) -> list[str]:
     The check is on word stems, so plural and gender inflection pass.
     """
     out = []
-    folded_en, folded_tr = _fold(english), _fold(translation)
+    folded_en, folded_tr = _fold(_prose(english)), _fold(translation)  # not in code or maths
     for row in termbase():
         term, target = row.get("en", ""), row.get(lang, "")
         if not term or not target or len(term.split()) < 2:
