@@ -60,7 +60,9 @@ def _status_mb(field: str) -> float:
 
 def _worker_peak_mb() -> float:
     """Peak RSS of this worker process since it started (VmHWM)."""
-    return _status_mb("VmHWM")
+    from gpec_teach.scale._memory import process_peak_mb
+
+    return process_peak_mb()
 
 
 def _worker_baseline_mb() -> float:

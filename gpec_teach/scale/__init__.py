@@ -43,6 +43,7 @@ https://doi.org/10.25080/Majora-7b98e3ed-013
 
 from ._corridors import BoundedNetwork, corridor_network
 from ._ini import run_omniscape_ini
+from ._memory import worker_peak_mb
 from ._omniscape import OmniscapeTiles, omniscape
 from ._synthetic import synthetic_landscape
 from ._tiles import RasterInfo, raster_info, read_window, write_cog
@@ -61,4 +62,5 @@ __all__ = [
     "synthetic_landscape",
     "read_window",
     "write_cog",
+    "worker_peak_mb",
 ]
