@@ -268,3 +268,27 @@ def test_check_command_fails_while_a_message_is_missing(small_book, monkeypatch,
     )
     assert translate_cli(["check"]) == 1
     assert "book/intro: missing" in capsys.readouterr().out
+
+
+def test_a_link_must_show_the_translated_title_of_its_notebook(small_book):
+    root, locales = small_book
+    page = root / "book" / "intro.md"
+    page.write_text(page.read_text() + "\nStart with [Habitat](../notebooks/01_habitat).\n")
+    cat.write_templates(root, locales)
+    cat.update("fr", root, locales)
+    english = "Start with [Habitat](../notebooks/01_habitat)."
+    notebook_title = "Habitat"  # the French title of notebook 01 in the fixture
+    worklist.apply(
+        "fr",
+        f"[book/intro]\nen: {english}\nfr: Commencez par [L'habitat](../notebooks/01_habitat).\n",
+        locales=locales,
+    )
+    assert tlint.title_problems("fr", root, locales) == [
+        f"fr: book/intro: link to 01_habitat should read {notebook_title!r}"
+    ]
+    worklist.apply(
+        "fr",
+        f"[book/intro]\nen: {english}\nfr: Commencez par [Habitat](../notebooks/01_habitat).\n",
+        locales=locales,
+    )
+    assert tlint.title_problems("fr", root, locales) == []

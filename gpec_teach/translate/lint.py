@@ -196,6 +196,8 @@ def lint(
             if terms:
                 found += term_problems(message.id, message.string, lang)
             out += [f"{lang}: {docname}: {p}: {message.id[:70]!r}" for p in found]
+    if docnames is None:
+        out += title_problems(lang, root, locales)
     return out
 
 
@@ -215,4 +217,50 @@ def glossary_headings(lang: str, root: Path = ROOT, locales: Path = LOCALES) -> 
             break
         elif inside and piece.kind == "msg" and not piece.lead:
             out[piece.text] = table.get(piece.text, piece.text)
+    return out
+
+
+def _titles(root: Path) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """Notebook stem -> English title; episode id -> (stem, English episode title)."""
+    import json
+
+    titles, episodes = {}, {}
+    for path in sorted((root / "notebooks").glob("[0-9]*.ipynb")):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        for cell in notebook["cells"]:
+            heading = re.match(r"# (.+)", "".join(cell["source"]))
+            if cell["cell_type"] == "markdown" and heading:
+                titles[path.stem] = heading.group(1).strip()
+                break
+        for episode in notebook.get("metadata", {}).get("gpec", {}).get("episodes", []):
+            episodes[episode["id"]] = (path.stem, episode["title"])
+    return titles, episodes
+
+
+def title_problems(lang: str, root: Path = ROOT, locales: Path = LOCALES) -> list[str]:
+    """List links and agenda rows whose notebook or episode title differs from its heading.
+
+    A link whose English text is a notebook's title must show that notebook's translated
+    title, and ``07c From a path to a corridor`` (agendas, episode tables) the translated
+    heading of episode 07c: a learner then finds in the notebook the words of the agenda.
+    """
+    titles, episodes = _titles(root)
+    heading = {stem: lookup(f"notebooks/{stem}", lang, locales) for stem in titles}
+    out = []
+    for docname in documents(root):
+        for english, translated in lookup(docname, lang, locales).items():
+            for link in _LINK.finditer(english):
+                stem = link["target"].removeprefix("../notebooks/")
+                want = heading.get(stem, {}).get(titles.get(stem, ""))
+                if link["text"].strip() == titles.get(stem) and want:
+                    if f"[{want}]({link['target']})" not in translated:
+                        out.append(f"{lang}: {docname}: link to {stem} should read {want!r}")
+            for episode, (stem, title) in episodes.items():
+                want = heading[stem].get(title)
+                if (
+                    f"{episode} {title}" in english
+                    and want
+                    and f"{episode} {want}" not in translated
+                ):
+                    out.append(f"{lang}: {docname}: episode {episode} should read {want!r}")
     return out
