@@ -5,13 +5,17 @@ with a message when absent. Cases:
 
 * (a) pairwise resistance on the NLCD raster of Augusta (440 x 678 = 298,320 cells, a
   teaching reclassification) with 4 polygon cores (focal regions, 600 m discs) beside
-  the same 4 foci as points (the note gives regions / points; target <= 1.5);
+  the same 4 foci as points (the note gives regions / points; target <= 1.5). Focal
+  regions follow Circuitscape: each pair shorts its own two regions, the others stay
+  ordinary cells (shorting all of them at once fails 69 reference comparisons), so
+  every pair is its own system: k (k - 1) / 2 solves against k - 1 for points;
 * (b) edge-to-edge distances between the 404 habitat polygons (repaired): the current
   branch-and-bound ``edge_distances`` beside the old all-pairs ``shapely.distance``
   (target < 5 s), and the same within a 10 km threshold;
 * (c) ``protconn_by_region`` with the 404 habitat polygons as protected areas over 3
   regions (vertical thirds of ``tmvs_region``) beside a hand-written loop of
-  ``protconn_standard`` over the regions;
+  ``protconn_standard`` over the regions (both measure only the distances some
+  maximum-product path may need; by_region cleans and checks the PAs once);
 * (d) pairwise circuit with 4 points on a 1000 x 1000 grid (one million cells): peak MB
   (target < 600 MB).
 

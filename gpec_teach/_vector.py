@@ -369,7 +369,28 @@ def edge_distances(geoms, *, max_distance: float | None = None, sources=None) ->
     else:
         a, b = shapely.STRtree(geoms).query(geoms, predicate="dwithin", distance=max_distance)
     keep = (a < b) & (is_source[a] | is_source[b])
-    a, b = a[keep], b[keep]
+    measure_edge_pairs(geoms, a[keep], b[keep], d, max_distance=max_distance)
+    if max_distance is not None:
+        d[d > max_distance] = np.inf
+        np.fill_diagonal(d, 0.0)
+    return d
+
+
+def measure_edge_pairs(geoms, a, b, d, *, max_distance=None) -> None:
+    """Write the edge-to-edge distances of the polygon pairs ``(a[k], b[k])`` into *d*.
+
+    The measure of :func:`edge_distances` (the same numbers) for a given list of pairs
+    with ``a < b``, written symmetrically into the ``(n, n)`` array *d*; the other
+    entries of *d* are left as they are. With *max_distance*, a pair farther apart may
+    get any value above it (the caller sets those to ``inf``).
+    """
+    import shapely
+
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    if a.size == 0:
+        return
+    n = geoms.size
     bounds = shapely.bounds(geoms)
     near = _pair_gap(bounds[a], bounds[b]) == 0
     hit = np.zeros(a.size, dtype=bool)
@@ -380,10 +401,6 @@ def edge_distances(geoms, *, max_distance: float | None = None, sources=None) ->
         owner, lines, box, first = _boundary_pieces(geoms)
         pieces = (lines, box, first, np.searchsorted(owner, np.arange(n + 1)))
         _measure_pairs(geoms, a, b, bounds, pieces, d, max_distance)
-    if max_distance is not None:
-        d[d > max_distance] = np.inf
-        np.fill_diagonal(d, 0.0)
-    return d
 
 
 def _measure_pairs(geoms, a, b, bounds, pieces, d, max_distance=None) -> None:

@@ -1,8 +1,8 @@
-"""protconn_by_region measures each distance once for all regions (issue 19 item 4c).
+"""protconn_by_region: work shared over the regions, the numbers of a loop (issue 19 item 4c).
 
-The distances between PAs wholly inside or outside a region are the same in every
-region; ``protconn_by_region`` measures them in one call and must give the numbers of a
-hand-written loop of ``protconn_standard`` over the regions.
+The PAs are cleaned and checked once for all regions; each region measures only the
+distances some maximum-product path may need (``path_preserving_distances``), and the
+table must hold the numbers of a hand-written loop of ``protconn_standard``.
 """
 
 from __future__ import annotations
@@ -85,21 +85,44 @@ def test_a_pa_wholly_inside_or_outside_keeps_its_geometry_in_every_region():
     assert 4_000_000.0 in pieces  # the west half of the 4 km x 2 km PA
 
 
-def test_prepared_regions_measure_each_distinct_geometry_once(monkeypatch):
+def test_by_region_checks_the_pas_once_for_all_regions(monkeypatch):
+    # cleaning and the overlap check of the PAs are the same for every region: done once
     pas, regions = _case()
-    sizes = []
-    real = R.protected_area_distances
+    calls = []
+    real = R.check_node_polygons
 
-    def counting(nodes, **kw):
-        sizes.append(len(nodes))
-        return real(nodes, **kw)
+    def counting(frame):
+        calls.append(len(frame))
+        return real(frame)
 
-    monkeypatch.setattr(R, "protected_area_distances", counting)
+    monkeypatch.setattr(R, "check_node_polygons", counting)
     gt.protconn_by_region(pas, regions, region_column="name", dispersal_distances_km=[1.0])
-    per_region = [len(protected_area_nodes(pas, regions.iloc[[k]])) for k in range(3)]
-    # one call, over fewer geometries than the regions' nodes added up
-    assert len(sizes) == 1
-    assert sizes[0] < sum(per_region)
+    assert calls == [len(pas)]
+
+
+def test_region_distances_leave_out_only_links_no_path_needs():
+    # west's nodes: every finite distance is the exact edge distance, some pair is left
+    # out, and the shortest paths (all nodes, PAs, domestic PAs) are those of all pairs
+    from scipy.sparse.csgraph import dijkstra
+
+    from gpec_teach._vector import edge_distances
+
+    pas, regions = _case()
+    nodes = protected_area_nodes(pas, regions.iloc[[1]])
+    opts = R._check_options(0.5, "protconn", 1.0, "exact", "edge")
+    d = R._node_distances(nodes, opts)
+    full = edge_distances(nodes.geometry.to_numpy()) / 1000.0
+    finite = np.isfinite(d)
+    np.testing.assert_allclose(d[finite], full[finite], rtol=1e-15)
+    assert not finite.all()
+    kind = nodes["kind"].to_numpy()
+    for subset in (np.ones(len(kind), dtype=bool), kind != "land", kind == "domestic"):
+        idx = np.flatnonzero(subset)
+        paths = [
+            dijkstra(np.where(np.isfinite(m), m + 1.0, 0.0)[np.ix_(idx, idx)], directed=False)
+            for m in (d, full)
+        ]  # +1 per link: zero distances stay links in a dense csgraph input
+        np.testing.assert_array_equal(*paths)
 
 
 def test_by_region_without_any_pa_in_a_year():
@@ -111,7 +134,7 @@ def test_by_region_without_any_pa_in_a_year():
     assert np.isclose(t.loc[(t.year == 1992) & (t.region == "west"), "Prot"].iloc[0], 4.0)
 
 
-def test_regions_measured_alone_when_they_share_few_nodes(monkeypatch):
+def test_regions_that_share_no_node_give_the_numbers_of_the_loop():
     # every PA straddles a border: the pieces differ from region to region, so one
     # matrix over all distinct pieces would hold more pairs than the regions' own;
     # each region is then measured alone, with the numbers of the loop
@@ -123,18 +146,8 @@ def test_regions_measured_alone_when_they_share_few_nodes(monkeypatch):
     pas = gpd.GeoDataFrame(
         geometry=[box(8_000, 1_000, 12_000, 2_000), box(9_000, 5_000, 11_000, 8_000)], crs=CRS
     )
-    sizes = []
-    real = R.protected_area_distances
-
-    def counting(nodes, **kw):
-        sizes.append(len(nodes))
-        return real(nodes, **kw)
-
-    monkeypatch.setattr(R, "protected_area_distances", counting)
     fast = gt.protconn_by_region(pas, regions, region_column="name", dispersal_distances_km=[1.0])
-    monkeypatch.setattr(R, "protected_area_distances", real)
     slow = _loop(pas, regions, [1.0])
     pd.testing.assert_frame_equal(fast, slow, check_exact=False, rtol=1e-12, atol=1e-12)
     # west: 2 domestic pieces, 2 transboundary pieces, 1 land part; the same in the east
-    # (10 distinct nodes: 100 pairs in one matrix against 2 x 25)
-    assert sizes == [5, 5]
+    assert [len(protected_area_nodes(pas, regions.iloc[[k]])) for k in (0, 1)] == [5, 5]

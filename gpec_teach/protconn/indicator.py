@@ -6,8 +6,9 @@ import math
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
-from scipy.sparse.csgraph import connected_components
+from scipy.sparse.csgraph import connected_components, dijkstra
 
+from .. import _graph_kernels as _k
 from .._validation import check_choice, check_positive, check_probability, describe
 from ..graph import (
     dispersal_probability,
@@ -348,10 +349,9 @@ def _decompose(a, d, k, touching, dispersal_distance, probability) -> _Decomposi
     p_pa = dispersal_probability(
         d_pa, dispersal_distance=dispersal_distance, probability=probability
     )
-    pstar_pa = max_product_probability(p_pa)
     dom = np.flatnonzero(k[pas] == _DOMESTIC)  # positions of domestic PAs within `pas`
+    pstar = _pstar_between(p_pa, dom)
     a_dom = a[dom_all]
-    pstar = pstar_pa[np.ix_(dom, dom)]
     off = ~np.eye(a_dom.size, dtype=bool)
     _, label = connected_components(touching[np.ix_(dom_all, dom_all)] & off, directed=False)
     contig = (label[:, None] == label[None, :]) & off
@@ -372,6 +372,22 @@ def _decompose(a, d, k, touching, dispersal_distance, probability) -> _Decomposi
         trans=float(terms[trans].sum()),
         unprot=float(terms[off & ~contig & ~trans].sum()),
     )
+
+
+def _pstar_between(p: np.ndarray, nodes: np.ndarray) -> np.ndarray:
+    """Maximum-product probabilities between *nodes* through every node of *p*.
+
+    The rows of :func:`max_product_probability` for *nodes* only (Dijkstra from
+    each of them): ProtConn sums over the domestic PAs, the other nodes are
+    stepping stones, so the paths between stepping stones are never needed.
+    """
+    if nodes.size == p.shape[0]:
+        return max_product_probability(p)
+    graph = _k.cost_graph(p)
+    costs = dijkstra(graph, directed=False, indices=nodes)[:, nodes]
+    out = np.exp(-costs)
+    np.fill_diagonal(out, 1.0)
+    return out
 
 
 def compute_protconn(
@@ -408,9 +424,8 @@ def compute_protconn(
         p_all = dispersal_probability(
             d, dispersal_distance=dispersal_distance, probability=probability
         )
-        pstar_all = max_product_probability(p_all)
         dom_all = np.flatnonzero(k == _DOMESTIC)
-        ec_design = equivalent_connected_area(dec.a_dom, pstar_all[np.ix_(dom_all, dom_all)])
+        ec_design = equivalent_connected_area(dec.a_dom, _pstar_between(p_all, dom_all))
         design = 100.0 * max(ec_design - dec.ec, 0.0) / region_area
         bound = prot - design
     else:

@@ -145,6 +145,12 @@ def protected_area_nodes(
     geom, crs = region_geometry(region)
     check_same_crs("protected_areas", frame.crs, "region", crs)
     buffer_km = check_positive("transboundary_buffer_km", transboundary_buffer_km)
+    check_node_polygons(frame)
+    return region_nodes(frame, geom, transboundary, buffer_km, land)
+
+
+def check_node_polygons(frame) -> None:
+    """Raise when PAs are missing, empty or overlapping (before making nodes of them)."""
     m = metres_per_unit(frame.crs)
     ids = frame["pa_id"].to_numpy() if "pa_id" in frame else frame.index.to_numpy()
     geoms = frame.geometry.to_numpy()
@@ -152,6 +158,16 @@ def protected_area_nodes(
         raise ValueError("protected_areas has missing or empty geometries. Drop them first.")
     _check_no_overlap(geoms, ids, m)
 
+
+def region_nodes(frame, geom, transboundary: bool, buffer_km: float, land: bool = True):
+    """Return the nodes of :func:`protected_area_nodes` from checked PAs and a region.
+
+    No validation: *frame* holds non-overlapping PAs (checked once by the caller, which
+    :func:`protconn_by_region` does for all its regions together).
+    """
+    m = metres_per_unit(frame.crs)
+    ids = frame["pa_id"].to_numpy() if "pa_id" in frame else frame.index.to_numpy()
+    geoms = frame.geometry.to_numpy()
     rows: list[tuple] = []
     shapely.prepare(geom)
     # a PA wholly inside (or wholly outside) the region keeps its own geometry: the

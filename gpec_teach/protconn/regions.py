@@ -15,7 +15,7 @@ from .._validation import check_choice, check_positive, check_probability, check
 from .._vector import metres_per_unit, read_frame
 from ..graph import DISTANCE_METHODS
 from .clean import clean_protected_areas
-from .distances import protected_area_distances
+from .distances import path_preserving_distances, protected_area_distances
 from .indicator import (
     FRACTION_UNITS,
     FRACTIONS,
@@ -24,7 +24,13 @@ from .indicator import (
     check_kinds,
     compute_protconn,
 )
-from .nodes import polygon_parts, protected_area_nodes, region_geometry
+from .nodes import (
+    check_node_polygons,
+    polygon_parts,
+    protected_area_nodes,
+    region_geometry,
+    region_nodes,
+)
 
 __all__ = ["STANDARD_DISTANCES_KM", "protconn", "protconn_by_region", "protconn_standard"]
 
@@ -73,17 +79,31 @@ def _prepare(protected_areas, region, clean, year, transboundary, buffer_km, opt
     pas = clean_protected_areas(frame, year=year) if clean else frame
     if len(pas) == 0:
         return _land_only(region, geom, method)
-    return _prepare_clean(pas, region, geom, transboundary, buffer_km, method)
-
-
-def _prepare_clean(pas, region, geom, transboundary, buffer_km, method):
-    """Nodes, distances (km) and region area (km2) of cleaned PAs."""
     m = metres_per_unit(pas.crs)
     nodes = protected_area_nodes(
         pas, region, transboundary=transboundary, transboundary_buffer_km=buffer_km
     )
-    d = protected_area_distances(nodes, distance_method=method)
-    return nodes, d, geom.area * m * m / 1e6
+    return nodes, _node_distances(nodes, opts), geom.area * m * m / 1e6
+
+
+def _node_distances(nodes, opts: _Options) -> np.ndarray:
+    """Distances (km) between the nodes of one region, as ProtConn uses them.
+
+    Edge to edge, only the pairs some maximum-product path may need are measured
+    (:func:`path_preserving_distances`; the others are ``inf``, which changes no
+    path probability): in the graph of all nodes (ProtConn_Bound), of the PAs
+    (ProtConn) and of the domestic PAs (the Trans fraction). Centroid distances
+    are cheap: all of them.
+    """
+    if opts.distance_method != "edge":
+        return protected_area_distances(nodes, distance_method=opts.distance_method)
+    m = metres_per_unit(nodes.crs)
+    kind = nodes["kind"].to_numpy()
+    subsets = [np.ones(len(nodes), dtype=bool), kind != "land", kind == "domestic"]
+    d = path_preserving_distances(
+        nodes.geometry.to_numpy(), subsets, min_reach=opts.tol_km * 1000.0 / m
+    )
+    return d * (m / 1000.0)
 
 
 def _land_nodes(region, geom):
@@ -108,57 +128,20 @@ def _land_only(region, geom, method):
 
 
 def _prepare_regions(pas, reg, transboundary, buffer_km, opts: _Options) -> list[tuple]:
-    """Nodes, distances (km) and area (km2) of every region, distances measured once.
-
-    A PA wholly inside or wholly outside a region is the same node (the same
-    geometry) in every region; only the pieces of PAs cut by a region boundary,
-    and the land parts, are new. The distances between all distinct node
-    geometries of all regions are measured in one call of
-    :func:`protected_area_distances` and each region takes its rows: the same
-    numbers as :func:`protconn_standard` region by region, each pair measured
-    once instead of once per region. When few nodes are shared (region boundaries
-    cutting most PAs), that one matrix would hold more pairs than the regions' own
-    matrices together, and each region is measured alone.
-    """
+    """Nodes, distances (km) and area (km2) of every region (PAs cleaned once)."""
     m = metres_per_unit(reg.crs)
-    parts = []
+    if len(pas):  # the PAs are the same for every region: checked once
+        check_node_polygons(pas)
+    out = []
     for pos in range(len(reg)):
         one = reg.iloc[[pos]]
         geom, _ = region_geometry(one)
         if len(pas):
-            nodes = protected_area_nodes(
-                pas, one, transboundary=transboundary, transboundary_buffer_km=buffer_km
-            )
+            nodes = region_nodes(pas, geom, transboundary, buffer_km)
         else:
             nodes = _land_nodes(one, geom)
-        parts.append((nodes, geom.area * m * m / 1e6))
-    index: dict[bytes, int] = {}
-    geoms, kinds, rows_of = [], [], []
-    for nodes, _ in parts:
-        rows = []
-        for key, g, kind in zip(
-            shapely.to_wkb(nodes.geometry.to_numpy()), nodes.geometry, nodes["kind"], strict=True
-        ):
-            if key not in index:
-                index[key] = len(geoms)
-                geoms.append(g)
-                kinds.append(kind)
-            rows.append(index[key])
-        rows_of.append(np.asarray(rows, dtype=np.int64))
-    # one matrix over every distinct node pays when regions share most nodes; when the
-    # region boundaries cut most PAs (few shared nodes), the regions' own matrices have
-    # fewer pairs in all, and each region is measured alone (the same numbers)
-    if len(geoms) ** 2 > sum(rows.size**2 for rows in rows_of):
-        return [
-            (nodes, protected_area_distances(nodes, distance_method=opts.distance_method), area)
-            for nodes, area in parts
-        ]
-    every = gpd.GeoDataFrame({"kind": kinds}, geometry=geoms, crs=reg.crs)
-    d = protected_area_distances(every, distance_method=opts.distance_method)
-    return [
-        (nodes, d[np.ix_(rows, rows)], area)
-        for (nodes, area), rows in zip(parts, rows_of, strict=True)
-    ]
+        out.append((nodes, _node_distances(nodes, opts), geom.area * m * m / 1e6))
+    return out
 
 
 def _touching(nodes, tol_km: float) -> np.ndarray:
