@@ -177,12 +177,13 @@ def main(sizes=SIZES) -> None:
         f"scale with the measured 2-worker efficiency {eff:.2f}; memory per worker stays "
         f"{mem:.0f} MB (tile + window, not raster); disk and network are not limiting.\n"
     )
-    print("| cells | workers | hours | memory per worker MB |")
-    print("|---:|---:|---:|---:|")
+    print("| cells | workers | wall time | core-hours | memory per worker MB |")
+    print("|---:|---:|---:|---:|---:|")
     for cells in (1e8, 1e9):
         for n in (2, 16, 64, 256):
             hours = cells / (cps1 * n * (eff if n > 1 else 1.0)) / 3600
-            print(f"| {cells:.0e} | {n} | {hours:.2f} | {mem:.0f} |")
+            wall = f"{hours:.1f} h" if hours >= 1 else f"{hours * 60:.1f} min"
+            print(f"| {cells:.0e} | {n} | {wall} | {hours * n:.2f} | {mem:.0f} |")
 
 
 if __name__ == "__main__":
