@@ -100,7 +100,7 @@ test-book: $(STAMP)  ## Build the three editions with warnings as errors
 	$(MAKE) --no-print-directory book BOOK_FLAGS="--warningiserror --nitpick --keep-going"
 
 test-site: $(STAMP)  ## Browser tests of the three editions in headless Chromium (after test-book)
-	$(PY) -m pytest tests/test_site.py tests/test_i18n_site.py --site -o addopts=-ra -p no:cacheprovider
+	$(PY) -m pytest tests/test_site.py tests/test_i18n_site.py --site --site-all-editions -o addopts=-ra -p no:cacheprovider
 	@echo "Screenshots: $(CURDIR)/_build/screenshots  Page weights: $(CURDIR)/_build/site-report.md"
 
 translations: $(STAMP)  ## After an English change: update the catalogues, regenerate notebooks/fr and notebooks/es (runs those whose code changed)

@@ -2,9 +2,10 @@
 
 Run by ``make test-site`` (part of ``make test``), after the book build. The site has three
 editions, ``_build/html/en/``, ``fr/`` and ``es/`` (``make book``); every check below runs on
-each. All English pages are checked; for French and Spanish, the pages of
-:data:`SAMPLE_PAGES` (home, a notebook, the glossary, search), or every page with
-``--site-all-editions`` (about three times as long). The checks proper to the editions
+each. ``make test-site`` checks every page of every edition (``--site-all-editions``: the
+French and Spanish notebook pages are other files, whose figures must be there too); without
+that option, all English pages and the French and Spanish pages of :data:`SAMPLE_PAGES`
+(home, a notebook, the glossary, search), a quicker run while developing. The checks proper to the editions
 (switcher, ``<html lang>``, launch buttons, root redirect) are in ``test_i18n_site.py``. ``make book``
 (and ``make test-book``) serve every CDN script from the site itself
 (``.ci/offline_assets.py``); these tests check the built site as it is, in a Chromium
