@@ -7,13 +7,14 @@ every polygon-to-cells conversion goes through ``_raster.polygon_cells``.
 
 from __future__ import annotations
 
+from functools import partial
+
+import _grids
 import geopandas as gpd
 import numpy as np
 import pytest
 import rasterio.features
 import rioxarray  # noqa: F401  (registers the .rio accessor)
-import xarray as xr
-from affine import Affine
 from shapely.geometry import Polygon, box
 
 import gpec_teach as gt
@@ -24,18 +25,7 @@ from gpec_teach.circuit._focal import FocalCells, parse_focal
 CRS = "EPSG:3035"
 
 
-def georef(values, *, cellsize=100.0, x0=1000.0, y0=5000.0):
-    values = np.asarray(values, dtype=float)
-    nr, nc = values.shape
-    da = xr.DataArray(
-        values,
-        dims=("y", "x"),
-        coords={
-            "y": y0 - (np.arange(nr) + 0.5) * cellsize,
-            "x": x0 + (np.arange(nc) + 0.5) * cellsize,
-        },
-    )
-    return da.rio.write_crs(CRS).rio.write_transform(Affine(cellsize, 0.0, x0, 0.0, -cellsize, y0))
+georef = partial(_grids.georef, x0=1000.0, y0=5000.0)
 
 
 def test_polygon_cells_match_a_full_grid_rasterisation():

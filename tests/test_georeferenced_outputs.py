@@ -10,32 +10,20 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from functools import partial
 from pathlib import Path
 
+import _grids
 import numpy as np
 import pytest
 import rioxarray  # noqa: F401  (registers the .rio accessor)
-import xarray as xr
-from affine import Affine
 
 import gpec_teach as gt
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def georef(values, *, cellsize=100.0, crs="EPSG:3035", x0=1000.0, y0=5000.0):
-    values = np.asarray(values)
-    nr, nc = values.shape
-    da = xr.DataArray(
-        values,
-        dims=("y", "x"),
-        coords={
-            "y": y0 - (np.arange(nr) + 0.5) * cellsize,
-            "x": x0 + (np.arange(nc) + 0.5) * cellsize,
-        },
-    )
-    da = da.rio.write_crs(crs)
-    return da.rio.write_transform(Affine(cellsize, 0.0, x0, 0.0, -cellsize, y0))
+georef = partial(_grids.georef, x0=1000.0, y0=5000.0, dtype=None)
 
 
 def same_grid(out, like) -> None:

@@ -10,7 +10,7 @@ import pytest
 import rioxarray  # noqa: F401  (registers the .rio accessor)
 import scipy.sparse as sp
 import xarray as xr
-from affine import Affine
+from _grids import georef
 from scipy.sparse.csgraph import dijkstra
 from shapely.geometry import Point, box
 from skimage.graph import MCP_Geometric
@@ -26,20 +26,6 @@ SQ2 = np.sqrt(2.0)
 
 
 # ----------------------------------------------------------------------------- helpers
-def georef(values, *, cellsize=100.0, crs="EPSG:3035", x0=0.0, y0=None):
-    values = np.asarray(values, dtype=float)
-    nr, nc = values.shape
-    y0 = nr * cellsize if y0 is None else y0
-    da = xr.DataArray(
-        values,
-        dims=("y", "x"),
-        coords={
-            "y": y0 - (np.arange(nr) + 0.5) * cellsize,
-            "x": x0 + (np.arange(nc) + 0.5) * cellsize,
-        },
-    )
-    da = da.rio.write_crs(crs)
-    return da.rio.write_transform(Affine(cellsize, 0.0, x0, 0.0, -cellsize, y0))
 
 
 def random_resistance(shape, seed, *, holes=0.05, walls=0.05):

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import rioxarray  # noqa: F401  (registers the .rio accessor)
 import xarray as xr
-from affine import Affine
+from _grids import georef
 from shapely.geometry import LineString, Point
 
 from gpec_teach import least_cost as LC
@@ -20,27 +20,6 @@ from gpec_teach._validation import NodataInRangeWarning
 
 INF = np.inf
 NAN = np.nan
-
-
-def georef(values, *, cellsize=100.0, crs="EPSG:3035", x0=0.0, y0=None, nodata=None):
-    """A rioxarray DataArray with square cells; top-left corner at (x0, y0)."""
-    values = np.asarray(values, dtype=float)
-    nr, nc = values.shape
-    y0 = nr * cellsize if y0 is None else y0
-    da = xr.DataArray(
-        values,
-        dims=("y", "x"),
-        coords={
-            "y": y0 - (np.arange(nr) + 0.5) * cellsize,
-            "x": x0 + (np.arange(nc) + 0.5) * cellsize,
-        },
-    )
-    da = da.rio.write_crs(crs)
-    # explicit transform: rioxarray cannot infer it from a single row or column
-    da = da.rio.write_transform(Affine(cellsize, 0.0, x0, 0.0, -cellsize, y0))
-    if nodata is not None:
-        da = da.rio.write_nodata(nodata)
-    return da
 
 
 # ========================================================================= reclassify

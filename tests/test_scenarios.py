@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 import rioxarray  # noqa: F401  (registers the .rio accessor)
 import xarray as xr
-from affine import Affine
+from _grids import georef
 
 from gpec_teach import least_cost as LC
 from gpec_teach.circuit import effective_resistance
@@ -26,21 +26,6 @@ from gpec_teach.scenarios import (
 )
 
 INF = np.inf
-
-
-def georef(values, *, cellsize=100.0, crs="EPSG:3035"):
-    values = np.asarray(values, dtype=float)
-    nr, nc = values.shape
-    da = xr.DataArray(
-        values,
-        dims=("y", "x"),
-        coords={
-            "y": nr * cellsize - (np.arange(nr) + 0.5) * cellsize,
-            "x": (np.arange(nc) + 0.5) * cellsize,
-        },
-    )
-    da = da.rio.write_crs(crs)
-    return da.rio.write_transform(Affine(cellsize, 0.0, 0.0, 0.0, -cellsize, nr * cellsize))
 
 
 def barrier_grid():
