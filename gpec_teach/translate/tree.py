@@ -255,19 +255,20 @@ def build_tree(lang: str, dest: str | Path, *, root: str | Path = ROOT) -> list[
     return sorted(written)
 
 
-def root_index(editions: tuple[str, ...] = EDITIONS) -> str:
+def root_index(editions: tuple[str, ...] = EDITIONS, *, title: str) -> str:
     """Return the site's root ``index.html``: it sends the reader to the English edition.
 
     A meta refresh (works from ``file://`` and without JavaScript), a script (keeps the
     query and the fragment) and plain links to every edition, for browsers that follow
-    neither.
+    neither. ``title`` is the book's title (``write_root_index`` reads it from
+    ``_config.yml``).
 
-    >>> page = root_index()
+    >>> page = root_index(title="A book")
     >>> 'content="0; url=en/index.html"' in page and 'href="fr/index.html"' in page
     True
     """
     names = {"en": "English", "fr": "Français", "es": "Español"}
-    title = html.escape(toc_texts(ROOT)[0])  # the book's title in _config.yml
+    title = html.escape(title)
     for code in editions:
         if code not in names:
             raise ValueError(f"editions holds {code!r}; known editions are {tuple(names)}")
@@ -289,8 +290,11 @@ def root_index(editions: tuple[str, ...] = EDITIONS) -> str:
     )
 
 
-def write_root_index(site: str | Path) -> Path:
-    """Write :func:`root_index` into ``site/index.html`` and return its path."""
+def write_root_index(site: str | Path, *, root: str | Path = ROOT) -> Path:
+    """Write :func:`root_index` into ``site/index.html`` and return its path.
+
+    The page's title is the book's title in ``root/_config.yml``.
+    """
     site = Path(site)
     missing = [code for code in EDITIONS if not (site / code / "index.html").is_file()]
     if missing:
@@ -299,7 +303,7 @@ def write_root_index(site: str | Path) -> Path:
             "build them first (make book)"
         )
     path = site / "index.html"
-    path.write_text(root_index(), encoding="utf-8")
+    path.write_text(root_index(title=toc_texts(Path(root))[0]), encoding="utf-8")
     return path
 
 
