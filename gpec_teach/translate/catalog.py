@@ -81,31 +81,17 @@ def extract(docname: str, root: Path = ROOT) -> list[Message]:
         notebook = json.loads(path.read_text(encoding="utf-8"))
         out = []
         for index, cell in enumerate(notebook["cells"]):
-            where = f"{path.name}:cell{index}"
-            if cell["cell_type"] == "markdown":
-                text = "".join(cell["source"])
-                out += [Message(p.text, where) for p in segment(text) if p.kind == "msg"]
-            out += [Message(text, f"{where}:{'.'.join(keys)}") for keys, text in cell_texts(cell)]
+            if cell["cell_type"] != "markdown":
+                continue
+            text = "".join(cell["source"])
+            out += [
+                Message(p.text, f"{path.name}:cell{index}")
+                for p in segment(text)
+                if p.kind == "msg"
+            ]
         return out
     text = path.read_text(encoding="utf-8")
     return [Message(p.text, f"{path.name}") for p in segment(text) if p.kind == "msg"]
-
-
-# Prose kept in a code cell's metadata: the figure caption and the alt text of its image
-# (myst-nb's ``mystnb`` keys), shown on the site under and instead of the figure.
-CELL_TEXT_KEYS = (("mystnb", "figure", "caption"), ("mystnb", "image", "alt"))
-
-
-def cell_texts(cell: dict) -> list[tuple[tuple[str, ...], str]]:
-    """Return (keys, text) of the prose in ``cell``'s metadata, whitespace normalised."""
-    out = []
-    for keys in CELL_TEXT_KEYS:
-        value = cell.get("metadata", {})
-        for key in keys:
-            value = value.get(key, {}) if isinstance(value, dict) else {}
-        if isinstance(value, str) and value.strip():
-            out.append((keys, " ".join(value.split())))
-    return out
 
 
 def _new_catalog(docname: str, lang: str | None):

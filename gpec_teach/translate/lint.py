@@ -66,9 +66,7 @@ def _numbers(text: str) -> Counter:
     for match in _NUMBER.finditer(text):
         token = match.group(0).rstrip(" \u202f\u00a0\u2009,.")
         # a space after a complete number ends it unless 3 digits follow (a thousands group)
-        # punctuation followed by a space ends a number ("0.5, 300 m" is two numbers); a
-        # space ends it unless 3 digits follow (a thousands group)
-        parts = re.split(r"[,.][ \u202f\u00a0\u2009]|[ \u202f\u00a0\u2009](?!\d{3}(?!\d))", token)
+        parts = re.split(r"[ \u202f\u00a0\u2009](?!\d{3}(?!\d))", token)
         digits += [re.sub(r"\D", "", p) for p in parts if re.sub(r"\D", "", p)]
     return Counter(digits)
 

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from gpec_teach.translate import LANGUAGES, translate_markdown
-from gpec_teach.translate.catalog import ROOT, cell_texts, lookup
+from gpec_teach.translate.catalog import ROOT
 
 SETUP_TAG = "colab-setup"
 
@@ -76,13 +76,7 @@ def translate_notebook(source: Path, lang: str, previous: dict | None = None) ->
         # English feedback of check() in a French notebook
         cell["outputs"] = previous_code[k].get("outputs", []) if reuse else []
         cell["execution_count"] = previous_code[k].get("execution_count") if reuse else None
-    table = lookup(docname, lang)
     for cell in out["cells"]:
-        for keys, text in cell_texts(cell):  # figure captions and alt texts
-            holder = cell["metadata"]
-            for key in keys[:-1]:
-                holder = holder[key]
-            holder[keys[-1]] = table.get(text) or holder[keys[-1]]
         if cell["cell_type"] == "markdown":
             cell["source"] = _lines(translate_markdown(_source(cell), lang, docname))
         elif SETUP_TAG in cell.get("metadata", {}).get("tags", []):
